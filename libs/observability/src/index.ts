@@ -1,0 +1,5 @@
+export * from './app-exception.filter';
+export * from './http-status';
+export * from './logger.module';
+export * from './metrics.controller';
+export * from './validation.pipe';

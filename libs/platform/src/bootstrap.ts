@@ -1,0 +1,38 @@
+import { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { ConsumerOptions, KafkaServers } from '@verity/kafka';
+import { AppExceptionFilter, requestValidationPipe } from '@verity/observability';
+import { Logger } from 'nestjs-pino';
+
+export interface ServiceOptions {
+  app: string;
+  port: number;
+  host?: string;
+  /** Kafka consumers this process runs; each is a consumer group. */
+  consumers: ConsumerOptions[];
+  /** Largest accepted JSON body. */
+  bodyLimit?: string;
+}
+
+/**
+ * Starts one Verity service: an HTTP server and its Kafka consumers in one hybrid Nest app,
+ * sharing filters and pipes. SIGTERM/SIGINT stop consuming, finish in-flight messages,
+ * commit their offsets, then close HTTP and the producer.
+ */
+export async function bootstrapService(module: Type<unknown>, options: ServiceOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: options.bodyLimit ?? '1mb' });
+  app.useGlobalFilters(new AppExceptionFilter());
+  app.useGlobalPipes(requestValidationPipe());
+  app.enableShutdownHooks();
+  const servers = app.get(KafkaServers);
+  for (const consumer of options.consumers) {
+    app.connectMicroservice({ strategy: servers.create(consumer) }, { inheritAppConfig: true });
+  }
+  await app.startAllMicroservices();
+  await app.listen(options.port, options.host ?? '127.0.0.1');
+  app.get(Logger).log({ url: `http://${options.host ?? '127.0.0.1'}:${options.port}` }, `${options.app} listening`);
+  return app;
+}
