@@ -6,6 +6,7 @@ const BY_REASON: Array<[RegExp, number]> = [
   [/NOT_FOUND$/, 404],
   [/^CONFLICT$|^DUPLICATE/, 409],
   [/^TOO_LARGE$/, 413],
+  [/_REJECTED$/, 422],
   [/^UNSUPPORTED_MEDIA_TYPE$/, 415],
   [/^(UNAVAILABLE|BAD_GATEWAY|FAILED)$/, 502],
   [/^TIMEOUT$/, 504],
