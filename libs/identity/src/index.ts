@@ -1,0 +1,5 @@
+export * from './auth.guard';
+export * from './dev-issuer';
+export * from './identity.config';
+export * from './identity.module';
+export * from './token-verifier';
