@@ -21,6 +21,6 @@ export function ensureBuilt() {
   const sources = Math.max(newest(path.join(root, 'apps')), newest(path.join(root, 'libs')));
   if (existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return;
   console.error('[verity] building (tsc)…');
-  execSync('npm run -s build', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execSync('npm run -s build', { cwd: root, stdio: ['ignore', 2, 'inherit'] });
   execSync(`node -e "require('fs').writeFileSync('${stamp}', '')"`, { cwd: root });
 }

@@ -14,7 +14,8 @@ const defaultUrl = 'postgres://postgres@127.0.0.1:5432/verity';
 export function databaseUrl(forTests = false) {
   if (!forTests) return process.env.DATABASE_URL ?? defaultUrl;
   const url = new URL(process.env.TEST_DATABASE_URL ?? defaultUrl.replace(/\/verity$/, '/verity_test'));
-  if (!url.pathname.includes('test')) throw new Error(`refusing test database ${url.pathname}: name must contain "test"`);
+  if (!url.pathname.includes('test'))
+    throw new Error(`refusing test database ${url.pathname}: name must contain "test"`);
   return url.toString();
 }
 
@@ -37,7 +38,10 @@ export async function ensureDatabase(url) {
 }
 
 export function ensureKafka() {
-  execFileSync('bash', [path.join(root, 'deploy/kafka/kafka-local.sh'), 'start'], { stdio: 'inherit', env: process.env });
+  execFileSync('bash', [path.join(root, 'deploy/kafka/kafka-local.sh'), 'start'], {
+    stdio: 'inherit',
+    env: process.env,
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -28,5 +28,7 @@ const token = await issuer.mint({
   kind: values.kind,
   ttlSeconds: Number(values.ttl),
 });
-console.error(`dev token for ${values.sub} (groups: ${values.groups}${act ? `, acting: ${values.act.join(' -> ')}` : ''}), valid ${values.ttl}s:`);
+console.error(
+  `dev token for ${values.sub} (groups: ${values.groups}${act ? `, acting: ${values.act.join(' -> ')}` : ''}), valid ${values.ttl}s:`,
+);
 console.log(token);

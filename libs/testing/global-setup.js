@@ -48,5 +48,8 @@ module.exports = async function globalSetup() {
     globalThis.__verityContainers = [...(globalThis.__verityContainers ?? []), pgc];
   }
   // Starts the local broker when still nothing answers, and creates the test database.
-  execFileSync('node', [path.join(root, 'scripts/infra.mjs'), '--test'], { stdio: 'inherit', env: process.env });
+  execFileSync('node', [path.join(root, 'scripts/infra.mjs'), '--test'], {
+    stdio: 'inherit',
+    env: process.env,
+  });
 };

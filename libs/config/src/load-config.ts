@@ -20,8 +20,13 @@ export function loadConfig<T extends object>(cls: ClassConstructor<T>, env: Node
     const raw = env[key];
     values[key] = raw === undefined || raw === '' ? defaults[key] : raw;
   }
-  const config = plainToInstance(cls, values, { enableImplicitConversion: true });
-  const errors = validateSync(config, { whitelist: true, forbidUnknownValues: true });
+  const config = plainToInstance(cls, values, {
+    enableImplicitConversion: true,
+  });
+  const errors = validateSync(config, {
+    whitelist: true,
+    forbidUnknownValues: true,
+  });
   if (errors.length > 0) {
     throw new ConfigError(errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`)));
   }

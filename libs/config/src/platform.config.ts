@@ -4,10 +4,16 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/verity';
 
 /** Settings every Verity service reads. Names are the environment variables. */
 export class PlatformConfig {
-  @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port]' })
+  @IsString()
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, {
+    message: 'KAFKA_BROKERS must be host:port[,host:port]',
+  })
   KAFKA_BROKERS = '127.0.0.1:9092';
 
-  @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, {
+    message: 'DATABASE_URL must be a postgres:// URL',
+  })
   DATABASE_URL = DEFAULT_DATABASE_URL;
 
   /** Partitions for topics this service creates when they do not exist yet. */
@@ -16,7 +22,8 @@ export class PlatformConfig {
   /** How long a consumer's fetch may wait on the broker when no data is there. */
   @IsInt() @Min(10) @Max(10_000) KAFKA_MAX_WAIT_MS = 100;
 
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
 
   /** Distinguishes instances of one app in logs, metrics and Kafka client ids. */
   @IsString() @IsNotEmpty() INSTANCE_ID = `${process.pid}`;

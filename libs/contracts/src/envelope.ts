@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -12,6 +13,7 @@ import {
   Matches,
   MaxLength,
   ValidateNested,
+  IsDefined,
 } from 'class-validator';
 
 export const ACTOR_KINDS = ['human', 'service', 'agent'] as const;
@@ -29,7 +31,10 @@ export class ActorV1 {
   @IsString() @IsNotEmpty() @MaxLength(1024) issuer: string;
   @IsIn(ACTOR_KINDS) kind: ActorKind;
   /** Who acts on the subject's behalf, outermost (the direct caller) first; empty when none. */
-  @IsArray() @ArrayMaxSize(16) @ValidateNested({ each: true }) @Type(() => DelegateV1)
+  @IsArray()
+  @ArrayMaxSize(16)
+  @ValidateNested({ each: true })
+  @Type(() => DelegateV1)
   actingParties: DelegateV1[];
   @IsArray() @ArrayMaxSize(256) @IsString({ each: true }) groups: string[];
 }
@@ -47,11 +52,17 @@ export class EnvelopeV1 {
   @IsString() @IsNotEmpty() @MaxLength(256) subject: string;
   @IsIn(['application/json']) datacontenttype: 'application/json';
   @IsUUID(7) actionid: string;
-  @IsString() @IsNotEmpty() @MaxLength(256) @Matches(/^[A-Za-z0-9._:@-]+$/) sessionid: string;
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  @Matches(/^[A-Za-z0-9._:@-]+$/)
+  sessionid: string;
   @IsOptional() @IsUUID(7) causationid?: string;
-  @IsOptional() @IsString() @Matches(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
   traceparent?: string;
-  @ValidateNested() @Type(() => ActorV1) actor: ActorV1;
+  @IsDefined() @ValidateNested() @Type(() => ActorV1) actor: ActorV1;
   @IsObject() data: object;
 }
 

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { ClassConstructor } from 'class-transformer';
 import { EventEnvelope } from './envelope';
 

@@ -5,7 +5,11 @@ import { EventDefinition } from './event-definition';
 
 export type Validated<T> = { ok: true; event: EventEnvelope<T> } | { ok: false; errors: string[] };
 
-const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
+const OPTIONS = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+};
 
 /** Flattens class-validator errors into `path: message` lines. */
 export function describeErrors(errors: ValidationError[], parent = ''): string[] {

@@ -25,7 +25,10 @@ export class AuthGuard implements CanActivate {
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
     if (!match) throw new DomainError('AUTH.UNAUTHENTICATED', 'a bearer token is required');
     req.actor = await this.verifier.verify(match[1]);
-    const required = this.reflector.getAllAndOverride<string[] | undefined>(GROUPS_KEY, [context.getHandler(), context.getClass()]);
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(GROUPS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (required?.length && !required.some((g) => req.actor?.groups.includes(g))) {
       throw new DomainError('AUTH.FORBIDDEN', `requires membership in one of: ${required.join(', ')}`);
     }

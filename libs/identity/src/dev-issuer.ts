@@ -52,7 +52,9 @@ export class DevIssuer {
   }
 
   private static async generate(file: string, dir: string): Promise<KeyFile> {
-    const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
+    const { privateKey, publicKey } = await generateKeyPair(ALG, {
+      extractable: true,
+    });
     const kid = `dev-${Date.now().toString(36)}`;
     const keys: KeyFile = {
       kid,
@@ -82,8 +84,6 @@ export class DevIssuer {
       ...(options.kind ? { verity_kind: options.kind } : {}),
       ...options.claims,
     };
-    return new SignJWT(claims)
-      .setProtectedHeader({ alg: ALG, kid: this.kid, typ: 'JWT' })
-      .sign(this.privateKey);
+    return new SignJWT(claims).setProtectedHeader({ alg: ALG, kid: this.kid, typ: 'JWT' }).sign(this.privateKey);
   }
 }

@@ -11,7 +11,9 @@ export class IdentityConfig {
   /** The claim that carries group names (a string array or a space-separated string). */
   @IsString() @IsNotEmpty() OIDC_GROUPS_CLAIM = 'groups';
   /** Accepted signature algorithms; never `none`, never HMAC (no shared secrets with an IdP). */
-  @Matches(ALGORITHM_LIST, { message: 'OIDC_ALGORITHMS must list asymmetric JWS algorithms, comma-separated' })
+  @Matches(ALGORITHM_LIST, {
+    message: 'OIDC_ALGORITHMS must list asymmetric JWS algorithms, comma-separated',
+  })
   OIDC_ALGORITHMS = 'RS256,PS256,ES256,ES384,EdDSA';
   @IsInt() @Min(0) @Max(300) OIDC_CLOCK_TOLERANCE_S = 30;
   /** Runtime state folder (dev keys live in its dev-keys/). */

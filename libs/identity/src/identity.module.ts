@@ -3,7 +3,10 @@ import { AuthGuard } from './auth.guard';
 import { TokenVerifier } from './token-verifier';
 
 @Global()
-@Module({ providers: [TokenVerifier, AuthGuard], exports: [TokenVerifier, AuthGuard] })
+@Module({
+  providers: [TokenVerifier, AuthGuard],
+  exports: [TokenVerifier, AuthGuard],
+})
 export class IdentityModule {
   static forRoot(): typeof IdentityModule {
     return IdentityModule;

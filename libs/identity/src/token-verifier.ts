@@ -18,7 +18,10 @@ export function actingParties(act: unknown): DelegateV1[] {
   let current = act as { sub?: unknown; iss?: unknown; act?: unknown } | undefined;
   while (current && typeof current === 'object' && parties.length < 16) {
     if (typeof current.sub !== 'string' || !current.sub) break;
-    parties.push({ subject: current.sub, ...(typeof current.iss === 'string' ? { issuer: current.iss } : {}) });
+    parties.push({
+      subject: current.sub,
+      ...(typeof current.iss === 'string' ? { issuer: current.iss } : {}),
+    });
     current = current.act as typeof current;
   }
   return parties;
@@ -60,13 +63,23 @@ export class TokenVerifier {
         return {
           issuer,
           audience: this.config.OIDC_AUDIENCE ?? '',
-          keys: createRemoteJWKSet(new URL(jwks), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000 }),
+          keys: createRemoteJWKSet(new URL(jwks), {
+            cacheMaxAge: 10 * 60_000,
+            cooldownDuration: 30_000,
+          }),
           algorithms,
         };
       }
-      this.logger.warn('DEV IDENTITY: OIDC_ISSUER is not set, so tokens from the built-in dev issuer (npm run token) are trusted. Never run this in production.');
+      this.logger.warn(
+        'DEV IDENTITY: OIDC_ISSUER is not set, so tokens from the built-in dev issuer (npm run token) are trusted. Never run this in production.',
+      );
       const dev = await DevIssuer.load(this.config.VERITY_HOME);
-      return { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, keys: createLocalJWKSet({ keys: [dev.publicJwk] }), algorithms: ['ES256'] };
+      return {
+        issuer: DEV_ISSUER,
+        audience: DEV_AUDIENCE,
+        keys: createLocalJWKSet({ keys: [dev.publicJwk] }),
+        algorithms: ['ES256'],
+      };
     })();
     return this.trust;
   }

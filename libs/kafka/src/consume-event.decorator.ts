@@ -14,5 +14,7 @@ export interface ConsumeOptions {
  * invalid messages go to the dead-letter topic and never reach the handler.
  */
 export function ConsumeEvent(def: EventDefinition, options: ConsumeOptions = {}): MethodDecorator {
-  return EventPattern(def.topic, { consumer: options.consumer ?? DEFAULT_CONSUMER });
+  return EventPattern(def.topic, {
+    consumer: options.consumer ?? DEFAULT_CONSUMER,
+  });
 }

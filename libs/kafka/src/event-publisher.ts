@@ -1,11 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import {
-  EventDefinition,
-  EventEnvelope,
-  validateEvent,
-  DomainError,
-  deadLetterTopic,
-} from '@verity/contracts';
+import { EventDefinition, EventEnvelope, validateEvent, DomainError, deadLetterTopic } from '@verity/contracts';
 import { IHeaders, Kafka, Partitioners, Producer } from 'kafkajs';
 import { KAFKA_CLIENT } from './kafka.tokens';
 
@@ -89,7 +83,15 @@ export class EventPublisher implements OnApplicationShutdown {
         },
       ],
     });
-    this.logger.warn({ topic: letter.topic, offset: letter.offset, code: letter.code, reasons: letter.reasons }, 'message dead-lettered');
+    this.logger.warn(
+      {
+        topic: letter.topic,
+        offset: letter.offset,
+        code: letter.code,
+        reasons: letter.reasons,
+      },
+      'message dead-lettered',
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,11 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import {
-  definitionForTopic,
-  DomainError,
-  EventDefinition,
-  validateEvent,
-} from '@verity/contracts';
+import { definitionForTopic, DomainError, EventDefinition, validateEvent } from '@verity/contracts';
 import { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { lastValueFrom, isObservable } from 'rxjs';
 import { DEFAULT_CONSUMER } from './consume-event.decorator';
@@ -71,7 +66,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private async start(): Promise<void> {
     const handlers = this.handlersForThisServer();
     const topics = [...handlers.keys()];
-    if (topics.length === 0) throw new Error(`no @ConsumeEvent handlers for consumer ${this.options.name ?? DEFAULT_CONSUMER}`);
+    if (topics.length === 0)
+      throw new Error(`no @ConsumeEvent handlers for consumer ${this.options.name ?? DEFAULT_CONSUMER}`);
     const consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 100,
@@ -88,7 +84,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     });
     await this.options.publisher.connect();
     await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
+    await consumer.subscribe({
+      topics,
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
     await consumer.run({
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachMessage: (payload) => this.process(payload, handlers),
@@ -101,7 +100,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const def = definitionForTopic(topic) as EventDefinition;
     const handler = handlers.get(topic) as MessageHandler;
     const reject = (code: string, reasons: string[]) => this.reject(payload, code, reasons);
-    const stop = this.options.metrics.consumeDuration.startTimer({ topic, group: this.options.groupId });
+    const stop = this.options.metrics.consumeDuration.startTimer({
+      topic,
+      group: this.options.groupId,
+    });
 
     let raw: unknown;
     try {
@@ -129,7 +131,17 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           return reject(err.code, [err.message]);
         }
         const error = err as Error;
-        this.log.warn({ topic, partition, offset: message.offset, actionId: checked.event.actionid, attempt, err: error.message }, 'handler failed');
+        this.log.warn(
+          {
+            topic,
+            partition,
+            offset: message.offset,
+            actionId: checked.event.actionid,
+            attempt,
+            err: error.message,
+          },
+          'handler failed',
+        );
         if (attempt >= maxAttempts) {
           stop({ outcome: 'failed' });
           return reject('CONSUMER.RETRIES_EXHAUSTED', [error.message]);

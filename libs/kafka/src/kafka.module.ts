@@ -13,7 +13,6 @@ export interface KafkaModuleOptions {
   app: string;
 }
 
-
 export type ConsumerOptions = Omit<KafkaEventServerOptions, 'kafka' | 'publisher' | 'metrics' | 'maxWaitTimeInMs'>;
 
 /** Creates the app's Kafka consumers and remembers them for readiness checks. */
@@ -60,7 +59,10 @@ export class KafkaModule {
     return {
       module: KafkaModule,
       providers: [
-        { provide: PlatformConfig, useFactory: () => loadConfig(PlatformConfig) },
+        {
+          provide: PlatformConfig,
+          useFactory: () => loadConfig(PlatformConfig),
+        },
         {
           provide: KAFKA_CLIENT,
           inject: [PlatformConfig],

@@ -18,8 +18,17 @@ export class TopicAdmin {
       const wanted: ITopicConfig[] = EVENT_REGISTRY.flatMap((def) => {
         const retention = def.retentionMs ? [{ name: 'retention.ms', value: String(def.retentionMs) }] : [];
         return [
-          { topic: def.topic, numPartitions: partitions, replicationFactor: 1, configEntries: retention },
-          { topic: deadLetterTopic(def.topic), numPartitions: 1, replicationFactor: 1 },
+          {
+            topic: def.topic,
+            numPartitions: partitions,
+            replicationFactor: 1,
+            configEntries: retention,
+          },
+          {
+            topic: deadLetterTopic(def.topic),
+            numPartitions: 1,
+            replicationFactor: 1,
+          },
         ];
       }).filter((t) => !existing.has(t.topic));
       if (wanted.length > 0) {

@@ -21,10 +21,25 @@ const HTTP_CODES: Record<number, string> = {
 /** body-parser errors carry a `type` and a 4xx `status`. */
 function bodyParserError(err: unknown): { status: number; code: string; message: string } | undefined {
   const e = err as { type?: string; status?: number; message?: string };
-  if (typeof e?.type !== 'string' || typeof e.status !== 'number' || e.status < 400 || e.status >= 500) return undefined;
-  if (e.type === 'entity.parse.failed') return { status: 400, code: 'REQUEST.MALFORMED_JSON', message: 'request body is not valid JSON' };
-  if (e.type === 'entity.too.large') return { status: 413, code: 'REQUEST.TOO_LARGE', message: 'request body is too large' };
-  return { status: e.status, code: 'REQUEST.INVALID', message: e.message ?? 'invalid request' };
+  if (typeof e?.type !== 'string' || typeof e.status !== 'number' || e.status < 400 || e.status >= 500)
+    return undefined;
+  if (e.type === 'entity.parse.failed')
+    return {
+      status: 400,
+      code: 'REQUEST.MALFORMED_JSON',
+      message: 'request body is not valid JSON',
+    };
+  if (e.type === 'entity.too.large')
+    return {
+      status: 413,
+      code: 'REQUEST.TOO_LARGE',
+      message: 'request body is too large',
+    };
+  return {
+    status: e.status,
+    code: 'REQUEST.INVALID',
+    message: e.message ?? 'invalid request',
+  };
 }
 
 /**
@@ -50,11 +65,24 @@ export class AppExceptionFilter implements ExceptionFilter {
       const status = httpStatusForCode(exception.code);
       if (status !== 500) {
         const details = exception.details === undefined ? {} : { details: exception.details };
-        return { status, body: { error: { code: exception.code, message: exception.message, ...details } } };
+        return {
+          status,
+          body: {
+            error: {
+              code: exception.code,
+              message: exception.message,
+              ...details,
+            },
+          },
+        };
       }
     }
     const parsed = bodyParserError(exception);
-    if (parsed) return { status: parsed.status, body: { error: { code: parsed.code, message: parsed.message } } };
+    if (parsed)
+      return {
+        status: parsed.status,
+        body: { error: { code: parsed.code, message: parsed.message } },
+      };
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();
       const code = HTTP_CODES[status] ?? 'REQUEST.INVALID';
@@ -62,7 +90,22 @@ export class AppExceptionFilter implements ExceptionFilter {
       return { status, body: { error: { code, message } } };
     }
     const errorId = newId();
-    this.logger.error({ errorId, err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) }, 'unexpected error');
-    return { status: 500, body: { error: { code: 'INTERNAL.UNEXPECTED', message: 'unexpected error', errorId } } };
+    this.logger.error(
+      {
+        errorId,
+        err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception),
+      },
+      'unexpected error',
+    );
+    return {
+      status: 500,
+      body: {
+        error: {
+          code: 'INTERNAL.UNEXPECTED',
+          message: 'unexpected error',
+          errorId,
+        },
+      },
+    };
   }
 }

@@ -26,9 +26,14 @@ export class AppLoggerModule {
             level: config.LOG_LEVEL,
             base: { app, instance: config.INSTANCE_ID },
             redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
-            genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID()),
-            autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
-            customProps: (req) => ({ actionId: (req as { actionId?: string }).actionId }),
+            genReqId: (req) =>
+              typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID(),
+            autoLogging: {
+              ignore: (req) => /^\/(health|metrics)/.test(req.url ?? ''),
+            },
+            customProps: (req) => ({
+              actionId: (req as { actionId?: string }).actionId,
+            }),
           },
         }),
       ],

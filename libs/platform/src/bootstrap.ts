@@ -21,7 +21,10 @@ export interface ServiceOptions {
  * commit their offsets, then close HTTP and the producer.
  */
 export async function bootstrapService(module: Type<unknown>, options: ServiceOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: options.bodyLimit ?? '1mb' });
   app.useGlobalFilters(new AppExceptionFilter());

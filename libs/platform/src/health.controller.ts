@@ -22,9 +22,15 @@ export class HealthController {
   /** Ready only when Kafka (producer and every consumer group) and the database answer. */
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response): Promise<{ status: string; checks: Record<string, Check> }> {
-    const checks: Record<string, Check> = { kafka: this.kafka.isReady() ? 'up' : 'down' };
+    const checks: Record<string, Check> = {
+      kafka: this.kafka.isReady() ? 'up' : 'down',
+    };
     const db = this.dataSource();
-    if (db) checks.database = await db.query('SELECT 1').then(() => 'up' as const, () => 'down' as const);
+    if (db)
+      checks.database = await db.query('SELECT 1').then(
+        () => 'up' as const,
+        () => 'down' as const,
+      );
     const ok = Object.values(checks).every((c) => c === 'up');
     res.status(ok ? 200 : 503);
     return { status: ok ? 'ready' : 'not ready', checks };

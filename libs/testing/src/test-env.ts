@@ -4,7 +4,8 @@ import { DEFAULT_DATABASE_URL } from '@verity/config';
 export function testDatabaseUrl(): string {
   const url = new URL(process.env.TEST_DATABASE_URL ?? DEFAULT_DATABASE_URL.replace(/\/verity$/, '/verity_test'));
   const name = url.pathname.slice(1);
-  if (!/test/.test(name)) throw new Error(`refusing to run tests against database "${name}": its name must contain "test"`);
+  if (!/test/.test(name))
+    throw new Error(`refusing to run tests against database "${name}": its name must contain "test"`);
   return url.toString();
 }
 

@@ -8,7 +8,10 @@ export interface WaitOptions {
  * Polls `probe` until it returns a value other than undefined/false, or fails after the
  * timeout with the last error seen. Tests use this instead of fixed sleeps.
  */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions = {}): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  options: WaitOptions = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   let lastError: unknown;
   for (;;) {

@@ -12,6 +12,7 @@ import {
   MaxLength,
   Min,
   ValidateNested,
+  IsDefined,
 } from 'class-validator';
 import { bySession, EventDefinition } from '../event-definition';
 
@@ -27,20 +28,35 @@ export class ObligationsV1 {
 
 /** Facts the policy engine read from the payload. */
 export class SqlAnalysisV1 {
-  @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) statementKinds: string[];
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  statementKinds: string[];
   @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) tablesRead: string[];
-  @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) tablesWritten: string[];
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  tablesWritten: string[];
   @IsBoolean() readOnly: boolean;
 }
 
 export class ActionDecidedV1 {
   @IsIn(DECISIONS) decision: Decision;
-  @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @IsNotEmpty({ each: true })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
   reasons: string[];
   @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) policyIds: string[];
   @IsString() @IsNotEmpty() @MaxLength(128) bundleRevision: string;
-  @ValidateNested() @Type(() => ObligationsV1) obligations: ObligationsV1;
-  @IsOptional() @ValidateNested() @Type(() => SqlAnalysisV1) analysis?: SqlAnalysisV1;
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ObligationsV1)
+  obligations: ObligationsV1;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SqlAnalysisV1)
+  analysis?: SqlAnalysisV1;
 }
 
 export const ActionDecided: EventDefinition<ActionDecidedV1> = {

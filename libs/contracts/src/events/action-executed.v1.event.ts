@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, Matches, Min, ValidateNested } from 'class-validator';
+import { IsInt, Matches, Min, ValidateNested, IsDefined } from 'class-validator';
 import { bySession, EventDefinition } from '../event-definition';
 import { MaskingReportV1, ResultSetV1 } from './result';
 
@@ -8,8 +8,11 @@ export class ActionExecutedV1 {
   @Matches(/^[0-9a-f]{64}$/) payloadDigest: string;
   /** SHA-256 (hex) of the canonical JSON of the raw, unmasked result. */
   @Matches(/^[0-9a-f]{64}$/) resultDigest: string;
-  @ValidateNested() @Type(() => ResultSetV1) result: ResultSetV1;
-  @ValidateNested() @Type(() => MaskingReportV1) masking: MaskingReportV1;
+  @IsDefined() @ValidateNested() @Type(() => ResultSetV1) result: ResultSetV1;
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => MaskingReportV1)
+  masking: MaskingReportV1;
   @IsInt() @Min(0) durationMs: number;
 }
 

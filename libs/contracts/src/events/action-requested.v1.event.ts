@@ -12,6 +12,7 @@ import {
   Min,
   ValidateNested,
   ArrayMaxSize,
+  IsDefined,
 } from 'class-validator';
 import { bySession, EventDefinition } from '../event-definition';
 
@@ -35,10 +36,16 @@ export class AgentContextV1 {
 export class ActionRequestedV1 {
   @IsString() @Matches(/^[a-z0-9][a-z0-9_-]{0,62}$/) connection: string;
   @IsIn(OPERATIONS) operation: Operation;
-  @ValidateNested() @Type(() => SqlPayloadV1) payload: SqlPayloadV1;
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => SqlPayloadV1)
+  payload: SqlPayloadV1;
   /** SHA-256 (hex) of the RFC 8785 canonical JSON of `payload`. */
   @Matches(/^[0-9a-f]{64}$/) payloadDigest: string;
-  @ValidateNested() @Type(() => AgentContextV1) agent: AgentContextV1;
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => AgentContextV1)
+  agent: AgentContextV1;
 }
 
 export const ActionRequested: EventDefinition<ActionRequestedV1> = {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsObject, IsString, Matches, Min, ValidateNested, IsDefined } from 'class-validator';
 import { EnvelopeV1 } from '../envelope';
 import { bySession, EventDefinition } from '../event-definition';
 
@@ -22,9 +22,16 @@ export class LedgerAppendedV1 {
   @IsInt() @Min(0) index: number;
   /** RFC 6962 leaf hash, SHA-256(0x00 || canonical entry), hex. */
   @Matches(/^[0-9a-f]{64}$/) leafHash: string;
-  @ValidateNested() @Type(() => LedgerEntryV1) entry: LedgerEntryV1;
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => LedgerEntryV1)
+  entry: LedgerEntryV1;
   /** The ledgered event itself, as appended. */
-  @IsObject() @ValidateNested() @Type(() => EnvelopeV1) event: EnvelopeV1;
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EnvelopeV1)
+  event: EnvelopeV1;
 }
 
 export const LedgerAppended: EventDefinition<LedgerAppendedV1> = {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsString, Matches, MaxLength, ValidateNested, IsDefined } from 'class-validator';
 import { bySession, EventDefinition } from '../event-definition';
 import { ResultSetV1 } from './result';
 
@@ -10,7 +10,7 @@ import { ResultSetV1 } from './result';
 export class ResultCapturedV1 {
   @IsString() @MaxLength(64) profile: string;
   @Matches(/^[0-9a-f]{64}$/) resultDigest: string;
-  @ValidateNested() @Type(() => ResultSetV1) result: ResultSetV1;
+  @IsDefined() @ValidateNested() @Type(() => ResultSetV1) result: ResultSetV1;
 }
 
 export const ResultCaptured: EventDefinition<ResultCapturedV1> = {

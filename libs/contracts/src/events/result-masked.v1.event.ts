@@ -1,13 +1,16 @@
 import { Type } from 'class-transformer';
-import { Matches, ValidateNested } from 'class-validator';
+import { Matches, ValidateNested, IsDefined } from 'class-validator';
 import { bySession, EventDefinition } from '../event-definition';
 import { MaskingReportV1, ResultSetV1 } from './result';
 
 /** Work message: the masked result and what was withheld. Not ledgered itself. */
 export class ResultMaskedV1 {
   @Matches(/^[0-9a-f]{64}$/) resultDigest: string;
-  @ValidateNested() @Type(() => ResultSetV1) result: ResultSetV1;
-  @ValidateNested() @Type(() => MaskingReportV1) report: MaskingReportV1;
+  @IsDefined() @ValidateNested() @Type(() => ResultSetV1) result: ResultSetV1;
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => MaskingReportV1)
+  report: MaskingReportV1;
 }
 
 export const ResultMasked: EventDefinition<ResultMaskedV1> = {

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -13,9 +14,15 @@ import {
 
 /** A tabular result: column names and rows of JSON values, in column order. */
 export class ResultSetV1 {
-  @IsArray() @ArrayMaxSize(1600) @IsString({ each: true }) @MaxLength(256, { each: true })
+  @IsArray()
+  @ArrayMaxSize(1600)
+  @IsString({ each: true })
+  @MaxLength(256, { each: true })
   columns: string[];
-  @IsArray() @ArrayMaxSize(1_000_000) @IsArray({ each: true }) rows: unknown[][];
+  @IsArray()
+  @ArrayMaxSize(1_000_000)
+  @IsArray({ each: true })
+  rows: unknown[][];
   @IsInt() @Min(0) rowCount: number;
   /** True when the row cap cut the result short. */
   @IsBoolean() truncated: boolean;
@@ -30,5 +37,8 @@ export class FieldMaskingV1 {
 export class MaskingReportV1 {
   @IsString() @MaxLength(64) profile: string;
   @IsInt() @Min(0) maskedValues: number;
-  @IsArray() @ValidateNested({ each: true }) @Type(() => FieldMaskingV1) fields: FieldMaskingV1[];
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => FieldMaskingV1)
+  fields: FieldMaskingV1[];
 }
