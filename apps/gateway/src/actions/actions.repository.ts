@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ActionEntity } from './action.entity';
+
+export type NewAction = Omit<ActionEntity, 'createdAt' | 'updatedAt' | 'decision' | 'outcomeCode'>;
+export type ActionChanges = Partial<Pick<ActionEntity, 'status' | 'decision' | 'outcomeCode'>>;
+
+@Injectable()
+export class ActionsRepository {
+  constructor(@InjectRepository(ActionEntity) private readonly actions: Repository<ActionEntity>) {}
+
+  async create(action: NewAction): Promise<void> {
+    await this.actions.insert({ ...action, decision: null, outcomeCode: null });
+  }
+
+  async update(id: string, changes: ActionChanges): Promise<void> {
+    await this.actions.update({ id }, changes);
+  }
+
+  find(id: string): Promise<ActionEntity | null> {
+    return this.actions.findOneBy({ id });
+  }
+}

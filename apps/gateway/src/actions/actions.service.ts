@@ -1,0 +1,319 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  ActionDecidedV1,
+  ActionDenied,
+  ActionExecuted,
+  ActionFailed,
+  ActionRequested,
+  ActionRequestedV1,
+  ActorV1,
+  AgentContextV1,
+  createEvent,
+  Decision,
+  digestOf,
+  DomainError,
+  EventDefinition,
+  EventEnvelope,
+  FAILURE_STAGES,
+  MaskingReportV1,
+  newId,
+  Operation,
+  ResultCaptured,
+  ResultSetV1,
+  SqlPayloadV1,
+} from '@verity/contracts';
+import { EventPublisher } from '@verity/kafka';
+import { GatewayConfig } from '../config/gateway.config';
+import { ConnectionRegistry, TargetConnection } from '../connections/connection-registry';
+import { SqlExecutor } from '../execution/sql-executor.service';
+import { TargetError } from '../execution/target-error';
+import { PendingReplies } from '../replies/pending-replies';
+import { RepliesService } from '../replies/replies.service';
+import { ActionStatus } from './action.entity';
+import { ActionChanges, ActionsRepository } from './actions.repository';
+
+const SOURCE = '/verity/gateway';
+type Stage = (typeof FAILURE_STAGES)[number];
+
+export interface SubmitAction {
+  connection: string;
+  operation: Operation;
+  sql: string;
+  params?: unknown[];
+  sessionId?: string;
+  agent?: AgentContextV1;
+  traceparent?: string;
+}
+
+export interface ExecutedAction {
+  actionId: string;
+  sessionId: string;
+  decision: 'allow';
+  result: ResultSetV1;
+  masking: MaskingReportV1;
+  payloadDigest: string;
+}
+
+export interface PendingAction {
+  actionId: string;
+  sessionId: string;
+  status: 'pending_review';
+}
+
+export type SubmitOutcome = { status: 'executed'; body: ExecutedAction } | { status: 'pending_review'; body: PendingAction };
+
+export interface ActionView {
+  actionId: string;
+  sessionId: string;
+  actor: ActorV1;
+  connection: string;
+  operation: string;
+  status: ActionStatus;
+  decision: Decision | null;
+  payloadDigest: string;
+  outcomeCode: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One action on its way through the platform. */
+interface Run {
+  actionId: string;
+  sessionId: string;
+  actor: ActorV1;
+  traceparent?: string;
+  payloadDigest: string;
+  stage: Stage;
+  /** Id of the last event this run published: what an unexpected failure is caused by. */
+  lastEventId?: string;
+  /** An outcome event (or the review hand-off) has been published; nothing more may be. */
+  concluded: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The synchronous path of an action: intent → decision → execution → masking → outcome.
+ * Every action whose intent was published ends in exactly one outcome event (executed,
+ * failed or denied), or is handed to review.
+ */
+@Injectable()
+export class ActionsService {
+  private readonly logger = new Logger(ActionsService.name);
+
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly connections: ConnectionRegistry,
+    private readonly executor: SqlExecutor,
+    private readonly replies: RepliesService,
+    private readonly publisher: EventPublisher,
+    private readonly repository: ActionsRepository,
+  ) {}
+
+  async submit(actor: ActorV1, request: SubmitAction): Promise<SubmitOutcome> {
+    const target = this.connections.get(request.connection);
+    const payload: SqlPayloadV1 = { sql: request.sql, params: request.params ?? [] };
+    const run: Run = {
+      actionId: newId(),
+      sessionId: request.sessionId ?? newId(),
+      actor,
+      traceparent: request.traceparent,
+      payloadDigest: digestOf(payload),
+      stage: 'decision',
+      concluded: false,
+    };
+    const requested = this.event(run, ActionRequested, undefined, {
+      connection: target.name,
+      operation: request.operation,
+      payload,
+      payloadDigest: run.payloadDigest,
+      agent: { ...request.agent },
+    });
+    await this.repository.create({
+      id: run.actionId,
+      sessionId: run.sessionId,
+      actor,
+      connection: target.name,
+      operation: request.operation,
+      status: 'requested',
+      payloadDigest: run.payloadDigest,
+    });
+    this.logger.log({ actionId: run.actionId, sessionId: run.sessionId, connection: target.name }, 'action requested');
+    try {
+      const decided = await this.decide(run, requested);
+      const { decision, reasons, policyIds } = decided.data;
+      if (decision === 'deny') {
+        const denied = this.event(run, ActionDenied, decided.id, { reasons, policyIds });
+        await this.conclude(run, ActionDenied, denied, { status: 'denied', decision, outcomeCode: 'POLICY.DENIED' });
+        throw new DomainError('POLICY.DENIED', 'policy denied the action', { actionId: run.actionId, reasons, policyIds });
+      }
+      if (decision === 'review') {
+        // The review workflow resolves it later; until then it has no outcome.
+        run.concluded = true;
+        await this.record(run, { status: 'pending_review', decision });
+        return { status: 'pending_review', body: { actionId: run.actionId, sessionId: run.sessionId, status: 'pending_review' } };
+      }
+      await this.record(run, { status: 'allowed', decision });
+      const { result, durationMs } = await this.execute(run, decided, target, payload);
+      return await this.mask(run, decided, result, durationMs);
+    } catch (err) {
+      if (!run.concluded && run.lastEventId) await this.concludeUnexpected(run, err);
+      throw err;
+    }
+  }
+
+  async find(actor: ActorV1, id: string): Promise<ActionView> {
+    const row = UUID.test(id) ? await this.repository.find(id) : null;
+    // Someone else's action is reported exactly like a missing one.
+    if (!row || row.actor.subject !== actor.subject || row.actor.issuer !== actor.issuer) {
+      throw new DomainError('ACTION.NOT_FOUND', `no action ${id}`);
+    }
+    return {
+      actionId: row.id,
+      sessionId: row.sessionId,
+      actor: row.actor,
+      connection: row.connection,
+      operation: row.operation,
+      status: row.status,
+      decision: row.decision,
+      payloadDigest: row.payloadDigest,
+      outcomeCode: row.outcomeCode,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    };
+  }
+
+  /** Publishes the intent and waits for policy's decision on it. */
+  private async decide(run: Run, requested: EventEnvelope<ActionRequestedV1>): Promise<EventEnvelope<ActionDecidedV1>> {
+    const timeout = this.config.GATEWAY_DECISION_TIMEOUT_MS;
+    const decided = await this.ask(this.replies.decisions, run, timeout, async () => {
+      try {
+        await this.publisher.publish(ActionRequested, requested);
+      } catch (err) {
+        if (err instanceof DomainError) throw err;
+        await this.record(run, { status: 'failed', outcomeCode: 'EVENTS.UNAVAILABLE' });
+        this.logger.error({ actionId: run.actionId, err: (err as Error).message }, 'could not publish the intent');
+        throw new DomainError('EVENTS.UNAVAILABLE', 'the event log is unavailable; the action was not run', { actionId: run.actionId });
+      }
+      run.lastEventId = requested.id;
+    });
+    if (!decided) return this.fail(run, requested.id, 'POLICY.TIMEOUT', `no policy decision within ${timeout} ms`);
+    run.lastEventId = decided.id;
+    this.logger.log({ actionId: run.actionId, decision: decided.data.decision, policyIds: decided.data.policyIds }, 'action decided');
+    return decided;
+  }
+
+  /** Runs an allowed statement under the decision's obligations; a target failure is the outcome. */
+  private async execute(
+    run: Run,
+    decided: EventEnvelope<ActionDecidedV1>,
+    target: TargetConnection,
+    payload: SqlPayloadV1,
+  ): Promise<{ result: ResultSetV1; durationMs: number }> {
+    run.stage = 'execution';
+    const { rowLimit, readOnly } = decided.data.obligations;
+    const started = Date.now();
+    try {
+      const result = await this.executor.run(target, payload, {
+        rowLimit: rowLimit ?? this.config.GATEWAY_DEFAULT_ROW_LIMIT,
+        readOnly: readOnly ?? false,
+      });
+      return { result, durationMs: Date.now() - started };
+    } catch (err) {
+      if (err instanceof TargetError) return this.fail(run, decided.id, err.code, err.message, err.details as object);
+      throw err;
+    }
+  }
+
+  /** Sends the raw result to masking and answers with what comes back; never with the raw result. */
+  private async mask(run: Run, decided: EventEnvelope<ActionDecidedV1>, raw: ResultSetV1, durationMs: number): Promise<SubmitOutcome> {
+    run.stage = 'masking';
+    const resultDigest = digestOf(raw);
+    const captured = this.event(run, ResultCaptured, decided.id, {
+      profile: decided.data.obligations.maskingProfile ?? 'default',
+      resultDigest,
+      result: raw,
+    });
+    const timeout = this.config.GATEWAY_MASKING_TIMEOUT_MS;
+    const masked = await this.ask(this.replies.masked, run, timeout, async () => {
+      await this.publisher.publish(ResultCaptured, captured);
+      run.lastEventId = captured.id;
+    });
+    if (!masked) return this.fail(run, captured.id, 'MASKING.TIMEOUT', `no masked result within ${timeout} ms`);
+    if (masked.data.resultDigest !== resultDigest) {
+      return this.fail(run, masked.id, 'MASKING.FAILED', 'masking answered for a different result');
+    }
+    const { result, report } = masked.data;
+    const executed = this.event(run, ActionExecuted, masked.id, {
+      payloadDigest: run.payloadDigest,
+      resultDigest,
+      result,
+      masking: report,
+      durationMs,
+    });
+    await this.conclude(run, ActionExecuted, executed, { status: 'executed' });
+    this.logger.log({ actionId: run.actionId, rowCount: result.rowCount, maskedValues: report.maskedValues, durationMs }, 'action executed');
+    const body = { actionId: run.actionId, sessionId: run.sessionId, decision: 'allow' as const, result, masking: report, payloadDigest: run.payloadDigest };
+    return { status: 'executed', body };
+  }
+
+  /** Waits for a reply to this action; the wait starts before the request goes out. */
+  private async ask<T>(pending: PendingReplies<T>, run: Run, timeoutMs: number, send: () => Promise<void>): Promise<T | undefined> {
+    const reply = pending.expect(run.actionId, timeoutMs);
+    try {
+      await send();
+    } catch (err) {
+      pending.cancel(run.actionId);
+      throw err;
+    }
+    return reply;
+  }
+
+  /** Publishes action.failed for the current stage and answers with its code. */
+  private async fail(run: Run, causationId: string, code: string, message: string, details?: object): Promise<never> {
+    const failed = this.event(run, ActionFailed, causationId, { stage: run.stage, code, message, payloadDigest: run.payloadDigest });
+    await this.conclude(run, ActionFailed, failed, { status: 'failed', outcomeCode: code });
+    this.logger.warn({ actionId: run.actionId, stage: run.stage, code }, 'action failed');
+    throw new DomainError(code, message, { actionId: run.actionId, ...details });
+  }
+
+  /** Something unexpected broke a run after its intent went out: it still gets its one outcome. */
+  private async concludeUnexpected(run: Run, err: unknown): Promise<void> {
+    this.logger.error({ actionId: run.actionId, stage: run.stage, err: (err as Error)?.message }, 'action broke unexpectedly');
+    const failed = this.event(run, ActionFailed, run.lastEventId, {
+      stage: run.stage,
+      code: 'GATEWAY.INTERNAL',
+      message: 'the gateway failed unexpectedly',
+      payloadDigest: run.payloadDigest,
+    });
+    await this.conclude(run, ActionFailed, failed, { status: 'failed', outcomeCode: 'GATEWAY.INTERNAL' }).catch((e: Error) =>
+      this.logger.error({ actionId: run.actionId, err: e.message }, 'could not record the failure'),
+    );
+  }
+
+  private async conclude<T extends object>(run: Run, def: EventDefinition<T>, event: EventEnvelope<T>, changes: ActionChanges): Promise<void> {
+    await this.publisher.publish(def, event);
+    run.concluded = true;
+    run.lastEventId = event.id;
+    await this.record(run, changes);
+  }
+
+  /** The stored state follows the events; failing to store it must not change the answer. */
+  private async record(run: Run, changes: ActionChanges): Promise<void> {
+    await this.repository.update(run.actionId, changes).catch((err: Error) =>
+      this.logger.error({ actionId: run.actionId, err: err.message, changes }, 'could not update the stored action'),
+    );
+  }
+
+  private event<T extends object>(run: Run, def: EventDefinition<T>, causationId: string | undefined, data: T): EventEnvelope<T> {
+    return createEvent(def, {
+      source: SOURCE,
+      actionId: run.actionId,
+      sessionId: run.sessionId,
+      actor: run.actor,
+      causationId,
+      traceparent: run.traceparent,
+      data,
+    });
+  }
+}

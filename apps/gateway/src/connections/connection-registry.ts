@@ -1,0 +1,73 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { DomainError } from '@verity/contracts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Pool } from 'pg';
+import { GatewayConfig } from '../config/gateway.config';
+import { repoRoot } from '../config/repo-root';
+import { ConnectionSpec, parseConnectionsFile } from './connections-file';
+
+/** A registered target. Its credentials live only inside the pool's configuration. */
+export interface TargetConnection {
+  readonly name: string;
+  readonly type: 'postgres';
+  readonly pool: Pool;
+}
+
+/**
+ * The connections registry, read from VERITY_CONNECTIONS once at boot (a bad file stops the
+ * boot with the connection and field at fault). One pg pool per connection, opened lazily.
+ */
+@Injectable()
+export class ConnectionRegistry implements OnApplicationShutdown {
+  private readonly logger = new Logger(ConnectionRegistry.name);
+  private readonly targets = new Map<string, TargetConnection>();
+
+  constructor(private readonly config: GatewayConfig) {
+    const root = repoRoot();
+    const file = path.resolve(root, config.VERITY_CONNECTIONS);
+    const specs = parseConnectionsFile(readFileSync(file, 'utf8'), {
+      source: file,
+      repoRoot: root,
+      verityHome: config.VERITY_HOME || path.join(root, '.verity'),
+      env: process.env,
+      readFile: (secret) => readFileSync(secret, 'utf8'),
+    });
+    for (const spec of specs) this.targets.set(spec.name, { name: spec.name, type: spec.type, pool: this.pool(spec) });
+    this.logger.log({ file, connections: [...this.targets.keys()] }, 'connections registered');
+  }
+
+  get(name: string): TargetConnection {
+    const target = this.targets.get(name);
+    if (!target) throw new DomainError('CONNECTION.NOT_FOUND', `no connection named ${name}`, { connection: name });
+    return target;
+  }
+
+  names(): string[] {
+    return [...this.targets.keys()];
+  }
+
+  private pool(spec: ConnectionSpec): Pool {
+    const pool = new Pool({
+      host: spec.host,
+      port: spec.port,
+      database: spec.database,
+      user: spec.user,
+      password: spec.password,
+      max: this.config.GATEWAY_TARGET_POOL_SIZE,
+      connectionTimeoutMillis: this.config.GATEWAY_CONNECT_TIMEOUT_MS,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: this.config.GATEWAY_STATEMENT_TIMEOUT_MS,
+      application_name: 'verity-gateway',
+    });
+    // An idle connection that breaks must not crash the process; the next checkout reconnects.
+    pool.on('error', (err: Error & { code?: string }) =>
+      this.logger.warn({ connection: spec.name, code: err.code }, 'idle target connection failed'),
+    );
+    return pool;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.targets.values()].map((t) => t.pool.end()));
+  }
+}

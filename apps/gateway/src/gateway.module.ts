@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { loadConfig } from '@verity/config';
+import { IdentityModule } from '@verity/identity';
+import { PlatformModule } from '@verity/platform';
+import { ActionEntity } from './actions/action.entity';
+import { ActionsController } from './actions/actions.controller';
+import { ActionsRepository } from './actions/actions.repository';
+import { ActionsService } from './actions/actions.service';
+import { GatewayConfig } from './config/gateway.config';
+import { ConnectionRegistry } from './connections/connection-registry';
+import { SqlExecutor } from './execution/sql-executor.service';
+import { CreateActions1764100000000 } from './migrations/1764100000000-create-actions';
+import { RepliesConsumer } from './replies/replies.consumer';
+import { RepliesService } from './replies/replies.service';
+
+@Module({
+  imports: [
+    PlatformModule.forApp({
+      app: 'gateway',
+      persistence: { schema: 'gateway', entities: [ActionEntity], migrations: [CreateActions1764100000000] },
+    }),
+    TypeOrmModule.forFeature([ActionEntity]),
+    IdentityModule.forRoot(),
+  ],
+  controllers: [ActionsController, RepliesConsumer],
+  providers: [
+    { provide: GatewayConfig, useFactory: () => loadConfig(GatewayConfig) },
+    ConnectionRegistry,
+    SqlExecutor,
+    RepliesService,
+    ActionsRepository,
+    ActionsService,
+  ],
+})
+export class GatewayModule {}

@@ -1,0 +1,35 @@
+import { INestApplication } from '@nestjs/common';
+import { loadConfig, PlatformConfig } from '@verity/config';
+import { bootstrapService } from '@verity/platform';
+import { randomBytes } from 'node:crypto';
+import { GatewayConfig } from './config/gateway.config';
+import { GatewayModule } from './gateway.module';
+import { REPLIES_CONSUMER } from './replies/replies.service';
+
+/** Starts the gateway: HTTP ingress plus this instance's own reply consumer. */
+export function startGateway(): Promise<INestApplication> {
+  const config = loadConfig(GatewayConfig);
+  const { INSTANCE_ID } = loadConfig(PlatformConfig);
+  return bootstrapService(GatewayModule, {
+    app: 'gateway',
+    port: config.GATEWAY_PORT,
+    host: config.GATEWAY_HOST,
+    bodyLimit: config.GATEWAY_BODY_LIMIT,
+    consumers: [
+      {
+        // Every instance reads every reply from "now" on and keeps the ones it waits for.
+        groupId: `gateway.replies.${INSTANCE_ID}.${randomBytes(4).toString('hex')}`,
+        name: REPLIES_CONSUMER,
+        fromBeginning: false,
+        deadLetter: false,
+      },
+    ],
+  });
+}
+
+if (require.main === module) {
+  startGateway().catch((err: Error) => {
+    console.error(`gateway failed to start: ${err.message}`);
+    process.exit(1);
+  });
+}
