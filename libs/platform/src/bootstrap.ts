@@ -34,6 +34,7 @@ export async function bootstrapService(module: Type<unknown>, options: ServiceOp
   for (const consumer of options.consumers) {
     app.connectMicroservice({ strategy: servers.create(consumer) }, { inheritAppConfig: true });
   }
+  await app.init(); // creates topics and runs migrations before any consumer subscribes
   await app.startAllMicroservices();
   await app.listen(options.port, options.host ?? '127.0.0.1');
   app.get(Logger).log({ url: `http://${options.host ?? '127.0.0.1'}:${options.port}` }, `${options.app} listening`);
