@@ -1,2 +1,3 @@
+export * from './platform';
 export * from './test-env';
 export * from './wait-for';

@@ -1,0 +1,115 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { testDatabaseUrl, testKafkaBrokers } from './test-env';
+import { waitFor } from './wait-for';
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+const APPS = ['ledger', 'audit', 'policy', 'masking', 'gateway'] as const;
+export type AppName = (typeof APPS)[number];
+
+export interface RunningPlatform {
+  url: Record<AppName, string>;
+  /** Everything each process wrote, for assertions on logs. */
+  output: Record<AppName, string[]>;
+  stop(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  /** First of five consecutive ports (gateway, audit, ledger, policy, masking). */
+  basePort?: number;
+  env?: Record<string, string>;
+}
+
+/** Seeds a demo target database (synthetic customers + agent role) for the gateway to run on. */
+export function seedTarget(database: string, secretsDir: string): void {
+  const admin = new URL(testDatabaseUrl());
+  admin.pathname = '/postgres';
+  const script = `import(${JSON.stringify(path.join(REPO_ROOT, 'scripts/seed-demo.mjs'))}).then((m) => m.seedDemo(${JSON.stringify({
+    adminUrl: admin.toString(),
+    database,
+    secretsDir,
+  })}))`;
+  execFileSync(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
+}
+
+/**
+ * Runs the five services as separate processes from dist/ (the build `npm test` makes first),
+ * on the test database and the real broker, with a connections file naming `demo-db` (the
+ * seeded test target) and `down-db` (a port where nothing listens).
+ */
+export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
+  const base = options.basePort ?? 18080;
+  const ports: Record<AppName, number> = { gateway: base, audit: base + 1, ledger: base + 2, policy: base + 3, masking: base + 4 };
+  const home = path.join(REPO_ROOT, '.verity');
+  const work = path.join(home, 'e2e');
+  mkdirSync(work, { recursive: true });
+  const database = 'verity_test_demo';
+  seedTarget(database, path.join(work, 'secrets'));
+  const connections = path.join(work, 'connections.yaml');
+  writeFileSync(
+    connections,
+    [
+      'connections:',
+      '  demo-db:',
+      '    type: postgres',
+      `    host: ${new URL(testDatabaseUrl()).hostname}`,
+      `    port: ${new URL(testDatabaseUrl()).port || 5432}`,
+      `    database: ${database}`,
+      '    user: verity_demo_agent',
+      `    password: { file: ${path.join(work, 'secrets', 'demo-db.password')} }`,
+      '  down-db:',
+      '    type: postgres',
+      '    host: 127.0.0.1',
+      '    port: 1',
+      `    database: ${database}`,
+      '    user: verity_demo_agent',
+      `    password: { file: ${path.join(work, 'secrets', 'demo-db.password')} }`,
+      '',
+    ].join('\n'),
+  );
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: testDatabaseUrl(),
+    KAFKA_BROKERS: testKafkaBrokers(),
+    VERITY_HOME: home,
+    VERITY_CONNECTIONS: connections,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    GATEWAY_PORT: String(ports.gateway),
+    AUDIT_PORT: String(ports.audit),
+    LEDGER_PORT: String(ports.ledger),
+    POLICY_PORT: String(ports.policy),
+    MASKING_PORT: String(ports.masking),
+    ...options.env,
+  };
+  const children = new Map<AppName, ChildProcess>();
+  const output = Object.fromEntries(APPS.map((a) => [a, [] as string[]])) as Record<AppName, string[]>;
+  for (const app of APPS) {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/apps', app, 'src/main.js')], { env, cwd: REPO_ROOT });
+    child.stdout?.on('data', (chunk: Buffer) => output[app].push(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => output[app].push(chunk.toString()));
+    children.set(app, child);
+  }
+  const url = Object.fromEntries(APPS.map((a) => [a, `http://127.0.0.1:${ports[a]}`])) as Record<AppName, string>;
+  const stop = async () => {
+    for (const child of children.values()) child.kill('SIGTERM');
+    await Promise.all(
+      [...children.values()].map((c) => (c.exitCode !== null ? undefined : new Promise((r) => c.once('exit', r)))),
+    );
+  };
+  try {
+    for (const app of APPS) {
+      await waitFor(
+        async () => {
+          if (children.get(app)?.exitCode !== null) throw new Error(`${app} exited:\n${output[app].join('').slice(-3000)}`);
+          return (await fetch(`${url[app]}/health/ready`)).ok;
+        },
+        { timeoutMs: 90_000, what: `${app} to be ready` },
+      );
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, output, stop };
+}
