@@ -36,7 +36,8 @@ export async function bootstrapService(module: Type<unknown>, options: ServiceOp
   }
   await app.init(); // creates topics and runs migrations before any consumer subscribes
   await app.startAllMicroservices();
-  await app.listen(options.port, options.host ?? '127.0.0.1');
-  app.get(Logger).log({ url: `http://${options.host ?? '127.0.0.1'}:${options.port}` }, `${options.app} listening`);
+  const host = options.host ?? process.env.HOST ?? '127.0.0.1';
+  await app.listen(options.port, host);
+  app.get(Logger).log({ url: `http://${host}:${options.port}` }, `${options.app} listening`);
   return app;
 }
