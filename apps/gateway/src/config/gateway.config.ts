@@ -1,43 +1,46 @@
 import { IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
 
-/** Gateway settings. Property names are the environment variables; defaults apply when unset. */
+/**
+ * Gateway settings. Property names are the environment variables; defaults apply when unset.
+ * Types are written out: loadConfig converts env strings by the emitted design type.
+ */
 export class GatewayConfig {
   /** 0 picks a free port (tests). */
-  @IsInt() @Min(0) @Max(65_535) GATEWAY_PORT = 8080;
+  @IsInt() @Min(0) @Max(65_535) GATEWAY_PORT: number = 8080;
 
-  @IsString() @IsNotEmpty() GATEWAY_HOST = '127.0.0.1';
+  @IsString() @IsNotEmpty() GATEWAY_HOST: string = '127.0.0.1';
 
   /** Largest accepted JSON body (body-parser syntax). */
   @Matches(/^\d+(b|kb|mb)$/, { message: 'GATEWAY_BODY_LIMIT must look like 256kb' })
-  GATEWAY_BODY_LIMIT = '256kb';
+  GATEWAY_BODY_LIMIT: string = '256kb';
 
   /** The connections registry (YAML). A relative path resolves against the repo root. */
-  @IsString() @IsNotEmpty() VERITY_CONNECTIONS = 'deploy/connections.yaml';
+  @IsString() @IsNotEmpty() VERITY_CONNECTIONS: string = 'deploy/connections.yaml';
 
   /** Runtime state folder, `${VERITY_HOME}` in connection file paths; empty means `<repo>/.verity`. */
-  @IsString() VERITY_HOME = '';
+  @IsString() VERITY_HOME: string = '';
 
   /** Groups allowed to submit actions (comma-separated; membership in one suffices). */
   @Matches(/^[^,\s]+(,[^,\s]+)*$/, { message: 'GATEWAY_ACTION_GROUPS must be a comma-separated list of group names' })
-  GATEWAY_ACTION_GROUPS = 'analysts';
+  GATEWAY_ACTION_GROUPS: string = 'analysts';
 
   /** How long a request waits for policy's decision before it fails with POLICY.TIMEOUT. */
-  @IsInt() @Min(100) @Max(120_000) GATEWAY_DECISION_TIMEOUT_MS = 5_000;
+  @IsInt() @Min(100) @Max(120_000) GATEWAY_DECISION_TIMEOUT_MS: number = 5_000;
 
   /** How long a request waits for the masked result before it fails with MASKING.TIMEOUT. */
-  @IsInt() @Min(100) @Max(120_000) GATEWAY_MASKING_TIMEOUT_MS = 5_000;
+  @IsInt() @Min(100) @Max(120_000) GATEWAY_MASKING_TIMEOUT_MS: number = 5_000;
 
   /** PostgreSQL statement_timeout for statements run on targets. */
-  @IsInt() @Min(100) @Max(600_000) GATEWAY_STATEMENT_TIMEOUT_MS = 10_000;
+  @IsInt() @Min(100) @Max(600_000) GATEWAY_STATEMENT_TIMEOUT_MS: number = 10_000;
 
   /** How long opening a connection to a target may take. */
-  @IsInt() @Min(100) @Max(60_000) GATEWAY_CONNECT_TIMEOUT_MS = 3_000;
+  @IsInt() @Min(100) @Max(60_000) GATEWAY_CONNECT_TIMEOUT_MS: number = 3_000;
 
   /** Connections per target pool. */
-  @IsInt() @Min(1) @Max(100) GATEWAY_TARGET_POOL_SIZE = 5;
+  @IsInt() @Min(1) @Max(100) GATEWAY_TARGET_POOL_SIZE: number = 5;
 
   /** Row cap when the decision sets none. */
-  @IsInt() @Min(1) @Max(1_000_000) GATEWAY_DEFAULT_ROW_LIMIT = 1_000;
+  @IsInt() @Min(1) @Max(1_000_000) GATEWAY_DEFAULT_ROW_LIMIT: number = 1_000;
 
   get actionGroups(): string[] {
     return this.GATEWAY_ACTION_GROUPS.split(',');
