@@ -1,0 +1,579 @@
+// The gateway in-process against real Kafka and PostgreSQL. Policy and masking are other apps,
+// so this test plays them on the real topics (FakePlatform), answering only for its own
+// sessions. Another helper's real policy or masking may run at the same moment and answer too;
+// the fakes reply at once, and the gateway keeps the first reply per action.
+import { INestApplication } from '@nestjs/common';
+import {
+  ActionDecided,
+  ActionDecidedV1,
+  ActionDenied,
+  ActionExecuted,
+  ActionFailed,
+  ActionRequested,
+  ActionRequestedV1,
+  createEvent,
+  digestOf,
+  EnvelopeV1,
+  EventDefinition,
+  EventEnvelope,
+  ResultCaptured,
+  ResultCapturedV1,
+  ResultMasked,
+  ResultMaskedV1,
+} from '@verity/contracts';
+import { DevIssuer } from '@verity/identity';
+import { testDatabaseUrl, testKafkaBrokers, useTestEnvironment, waitFor } from '@verity/testing';
+import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DataSource } from 'typeorm';
+
+const run = randomBytes(4).toString('hex');
+const ROOT = path.resolve(__dirname, '../../..');
+const TARGET_DB = 'verity_test_demo';
+const TARGET_ROLE = 'verity_test_demo_agent';
+
+/** What the fake policy answers for a session. */
+type PolicyScript =
+  { decisions: Array<Pick<ActionDecidedV1, 'decision' | 'reasons' | 'policyIds' | 'obligations'>> } | 'silent';
+/** What the fake masker does for a session: mask these columns, or never answer. */
+type MaskerScript = { maskColumns: string[] } | 'silent';
+
+const allow = (obligations: ActionDecidedV1['obligations'] = {}): PolicyScript => ({
+  decisions: [{ decision: 'allow', reasons: ['test allows'], policyIds: ['test-allow'], obligations }],
+});
+
+/** Plays policy and masking for this run's sessions, and records every event of theirs. */
+class FakePlatform {
+  private readonly kafka = new Kafka({
+    clientId: `gateway-int-test-${run}`,
+    brokers: testKafkaBrokers().split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  private readonly producer: Producer = this.kafka.producer();
+  private readonly consumer: Consumer = this.kafka.consumer({
+    groupId: `gateway-int-test.${run}`,
+    maxWaitTimeInMs: 20,
+  });
+  readonly seen: EnvelopeV1[] = [];
+  readonly policy = new Map<string, PolicyScript>();
+  readonly masker = new Map<string, MaskerScript>();
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.consumer.connect();
+    const topics = [
+      ActionRequested,
+      ResultCaptured,
+      ActionDecided,
+      ActionDenied,
+      ActionFailed,
+      ActionExecuted,
+      ResultMasked,
+    ].map((d) => d.topic);
+    await this.consumer.subscribe({ topics, fromBeginning: false });
+    let fetched = false;
+    this.consumer.on(this.consumer.events.FETCH, () => (fetched = true));
+    await this.consumer.run({
+      partitionsConsumedConcurrently: 8,
+      eachMessage: async ({ message }) => this.handle(JSON.parse(String(message.value))),
+    });
+    // Offsets of a new group resolve on its first fetch; nothing before that may be missed.
+    await waitFor(() => fetched, { what: 'the fake platform to start fetching', timeoutMs: 30_000 });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+
+  events<T>(def: EventDefinition<T & object>, actionId: string): EventEnvelope<T>[] {
+    return this.seen.filter((e) => e.type === def.type && e.actionid === actionId) as unknown as EventEnvelope<T>[];
+  }
+
+  /** The one event of this type for the action, once it has arrived. */
+  one<T>(def: EventDefinition<T & object>, actionId: string): Promise<EventEnvelope<T>> {
+    return waitFor(() => this.events(def, actionId)[0], { what: `${def.type} for ${actionId}` });
+  }
+
+  private async handle(event: EnvelopeV1): Promise<void> {
+    if (!event.sessionid?.includes(run)) return;
+    this.seen.push(event);
+    if (event.type === ActionRequested.type) await this.decide(event as EventEnvelope<ActionRequestedV1>);
+    if (event.type === ResultCaptured.type) await this.mask(event as EventEnvelope<ResultCapturedV1>);
+  }
+
+  private async decide(requested: EventEnvelope<ActionRequestedV1>): Promise<void> {
+    const script = this.policy.get(requested.sessionid) ?? allow();
+    if (script === 'silent') return;
+    for (const decision of script.decisions) {
+      await this.send(ActionDecided, requested, { ...decision, bundleRevision: 'test' }, '/verity/policy');
+    }
+  }
+
+  private async mask(captured: EventEnvelope<ResultCapturedV1>): Promise<void> {
+    const script = this.masker.get(captured.sessionid) ?? { maskColumns: ['email'] };
+    if (script === 'silent') return;
+    const { result, resultDigest, profile } = captured.data;
+    const indexes = script.maskColumns.map((c) => result.columns.indexOf(c)).filter((i) => i >= 0);
+    const rows = result.rows.map((row) => row.map((v, i) => (indexes.includes(i) && v !== null ? '[MASKED]' : v)));
+    const count = (i: number) => result.rows.filter((row) => row[i] !== null).length;
+    const fields = indexes.map((i) => ({ field: result.columns[i], entities: { TEST: count(i) } }));
+    const report = { profile, maskedValues: fields.reduce((n, f) => n + f.entities.TEST, 0), fields };
+    await this.send(ResultMasked, captured, { resultDigest, result: { ...result, rows }, report }, '/verity/masking');
+  }
+
+  private async send<T extends object>(
+    def: EventDefinition<T>,
+    cause: EnvelopeV1,
+    data: T,
+    source: string,
+  ): Promise<void> {
+    const event = createEvent(def, {
+      source,
+      actionId: cause.actionid,
+      sessionId: cause.sessionid,
+      actor: cause.actor,
+      causationId: cause.id,
+      data,
+    });
+    await this.producer.send({ topic: def.topic, messages: [{ key: event.sessionid, value: JSON.stringify(event) }] });
+  }
+}
+
+/** An HTTP answer's JSON body, loosely typed for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = (res: Response): Promise<any> => res.json();
+
+/** A TCP port on which nothing listens. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** scripts/seed-demo.mjs is ESM; it runs in its own node process, as npm start runs it. */
+function seedTarget(secretsDir: string): { passwordFile: string } {
+  const server = new URL(testDatabaseUrl());
+  server.pathname = '/';
+  const options = { adminUrl: server.toString(), database: TARGET_DB, secretsDir, role: TARGET_ROLE };
+  const script =
+    'const { seedDemo } = await import(process.argv[1]); console.log(JSON.stringify(await seedDemo(JSON.parse(process.argv[2]))));';
+  const out = execFileSync('node', [
+    '--input-type=module',
+    '-e',
+    script,
+    path.join(ROOT, 'scripts/seed-demo.mjs'),
+    JSON.stringify(options),
+  ]);
+  return JSON.parse(out.toString().trim().split('\n').pop() as string);
+}
+
+describe('gateway (real Kafka + PostgreSQL)', () => {
+  const platform = new FakePlatform();
+  let app: INestApplication;
+  let base: string;
+  let issuer: DevIssuer;
+  let token: string;
+  const subject = `alice-${run}`;
+  const session = (name: string) => `gw-it-${run}-${name}`;
+
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${base}/v1/actions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const query = (name: string, sql: string, params: unknown[] = [], extra: object = {}) =>
+    post({ connection: 'test-db', operation: 'sql.query', input: { sql, params }, sessionId: session(name), ...extra });
+
+  beforeAll(async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'verity-gateway-it-'));
+    const { passwordFile } = seedTarget(path.join(home, 'secrets'));
+    const connections = path.join(home, 'connections.yaml');
+    writeFileSync(
+      connections,
+      [
+        'connections:',
+        '  test-db:',
+        '    type: postgres',
+        '    host: 127.0.0.1',
+        `    port: ${new URL(testDatabaseUrl()).port || 5432}`,
+        `    database: ${TARGET_DB}`,
+        `    user: ${TARGET_ROLE}`,
+        `    password: { file: ${passwordFile} }`,
+        '  down-db:',
+        '    type: postgres',
+        '    host: 127.0.0.1',
+        `    port: ${await closedPort()}`,
+        '    database: nothing',
+        '    user: nobody',
+        '    password: { env: GATEWAY_IT_DOWN_PASSWORD }',
+      ].join('\n'),
+    );
+    useTestEnvironment({
+      VERITY_HOME: home,
+      VERITY_CONNECTIONS: connections,
+      GATEWAY_PORT: '0',
+      GATEWAY_IT_DOWN_PASSWORD: 'not-a-real-password',
+      GATEWAY_DECISION_TIMEOUT_MS: '3000',
+      GATEWAY_MASKING_TIMEOUT_MS: '3000',
+      GATEWAY_STATEMENT_TIMEOUT_MS: '1500',
+    });
+    // Imported only now: the app module reads part of its configuration when it is loaded.
+    const { startGateway } = await import('../src/main');
+    app = await startGateway();
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as net.AddressInfo).port}`;
+    await waitFor(async () => (await fetch(`${base}/health/ready`)).ok, { what: 'gateway ready', timeoutMs: 30_000 });
+    await platform.start();
+    issuer = await DevIssuer.load(home);
+    token = await issuer.mint({ sub: subject, groups: ['analysts'] });
+  });
+
+  afterAll(async () => {
+    await platform.stop();
+    await app?.close();
+  });
+
+  it('runs an allowed read and answers with the masked result, recording every step', async () => {
+    const name = 'allow';
+    platform.policy.set(session(name), allow({ maskingProfile: 'strict', rowLimit: 100, readOnly: true }));
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const sql = 'SELECT id, full_name, email, created_at FROM customers WHERE city = $1 ORDER BY id';
+    const agent = { step: 2, thought: 'Find the Lisbon customers', tool: 'sql', model: 'test-model' };
+
+    const res = await query(name, sql, ['Lisbon'], { agent });
+    const body = await json(res);
+
+    expect(res.status).toBe(200);
+    expect(body.decision).toBe('allow');
+    expect(body.sessionId).toBe(session(name));
+    expect(body.payloadDigest).toBe(digestOf({ sql, params: ['Lisbon'] }));
+    expect(body.result.columns).toEqual(['id', 'full_name', 'email', 'created_at']);
+    expect(body.result.rowCount).toBe(7);
+    expect(body.result.truncated).toBe(false);
+    expect(body.result.rows[0]).toEqual([1, 'Alice Anders', '[MASKED]', '2024-01-01T09:00:00.000Z']);
+    expect(body.result.rows.every((r: unknown[]) => r[2] === '[MASKED]')).toBe(true);
+    expect(body.masking).toEqual({
+      profile: 'strict',
+      maskedValues: 7,
+      fields: [{ field: 'email', entities: { TEST: 7 } }],
+    });
+
+    const requested = await platform.one<ActionRequestedV1>(ActionRequested, body.actionId);
+    expect(requested.data).toEqual({
+      connection: 'test-db',
+      operation: 'sql.query',
+      payload: { sql, params: ['Lisbon'] },
+      payloadDigest: body.payloadDigest,
+      agent,
+    });
+    expect(requested.actor).toMatchObject({ subject, groups: ['analysts'] });
+    expect(requested.source).toBe('/verity/gateway');
+    expect(requested.causationid).toBeUndefined();
+
+    const decided = await platform.one<ActionDecidedV1>(ActionDecided, body.actionId);
+    const captured = await platform.one<ResultCapturedV1>(ResultCaptured, body.actionId);
+    expect(captured.causationid).toBe(decided.id);
+    expect(captured.data.profile).toBe('strict');
+    expect(captured.data.result.rows[0][2]).toBe('alice.anders@example.com');
+    expect(captured.data.resultDigest).toBe(digestOf(captured.data.result));
+
+    const masked = await platform.one<ResultMaskedV1>(ResultMasked, body.actionId);
+    const executed = await platform.one(ActionExecuted, body.actionId);
+    expect(executed.causationid).toBe(masked.id);
+    expect(executed.data).toMatchObject({
+      payloadDigest: body.payloadDigest,
+      resultDigest: captured.data.resultDigest,
+      result: body.result,
+      masking: body.masking,
+    });
+    expect(JSON.stringify(executed)).not.toContain('alice.anders@example.com');
+    for (const event of [requested, captured, executed]) expect(event.traceparent).toBeUndefined();
+
+    const stored = await fetch(`${base}/v1/actions/${body.actionId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(stored.status).toBe(200);
+    expect(await json(stored)).toMatchObject({
+      actionId: body.actionId,
+      sessionId: session(name),
+      status: 'executed',
+      decision: 'allow',
+      connection: 'test-db',
+      payloadDigest: body.payloadDigest,
+      outcomeCode: null,
+    });
+
+    // The trace context travels with the events when the caller sends one.
+    const traced = await post(
+      {
+        connection: 'test-db',
+        operation: 'sql.query',
+        input: { sql: 'SELECT 1 AS one' },
+        sessionId: session('traced'),
+      },
+      { traceparent },
+    );
+    const tracedBody = await json(traced);
+    expect(traced.status).toBe(200);
+    expect((await platform.one(ActionRequested, tracedBody.actionId)).traceparent).toBe(traceparent);
+    expect((await platform.one(ActionExecuted, tracedBody.actionId)).traceparent).toBe(traceparent);
+  });
+
+  it('caps the rows at the decision row limit and says the result was truncated', async () => {
+    platform.policy.set(session('cap'), allow({ rowLimit: 5 }));
+    const res = await query('cap', 'SELECT id FROM customers ORDER BY id');
+    const body = await json(res);
+    expect(res.status).toBe(200);
+    expect(body.result).toMatchObject({ rows: [[1], [2], [3], [4], [5]], rowCount: 5, truncated: true });
+  });
+
+  it('turns driver types into JSON: bigint, numeric and bytea as strings, timestamps as ISO 8601', async () => {
+    const sql = `SELECT 9007199254740993::bigint AS big, 1.10::numeric AS num, '\\xdeadbeef'::bytea AS bytes,
+      '2024-03-04 05:06:07+00'::timestamptz AS at, '{"a":[1,2]}'::jsonb AS doc, ARRAY[1,2] AS arr, NULL::text AS nothing`;
+    const res = await query('types', sql);
+    const body = await json(res);
+    expect(res.status).toBe(200);
+    expect(body.result.rows).toEqual([
+      ['9007199254740993', '1.10', '3q2+7w==', '2024-03-04T05:06:07.000Z', { a: [1, 2] }, [1, 2], null],
+    ]);
+  });
+
+  it('answers 403 with the reasons when policy denies, and records action.denied', async () => {
+    const name = 'deny';
+    platform.policy.set(session(name), {
+      decisions: [
+        { decision: 'deny', reasons: ['customers.ssn may not be read'], policyIds: ['no-ssn'], obligations: {} },
+      ],
+    });
+    const res = await query(name, 'SELECT ssn FROM customers');
+    const body = await json(res);
+    expect(res.status).toBe(403);
+    expect(body.error.code).toBe('POLICY.DENIED');
+    expect(body.error.details).toMatchObject({ reasons: ['customers.ssn may not be read'], policyIds: ['no-ssn'] });
+    const actionId = body.error.details.actionId;
+    const decided = await platform.one(ActionDecided, actionId);
+    const denied = await platform.one(ActionDenied, actionId);
+    expect(denied.data).toEqual({ reasons: ['customers.ssn may not be read'], policyIds: ['no-ssn'] });
+    expect(denied.causationid).toBe(decided.id);
+    expect(platform.events(ResultCaptured, actionId)).toEqual([]);
+    expect(platform.events(ActionExecuted, actionId)).toEqual([]);
+  });
+
+  it('keeps the first decision and ignores a second one for the same action', async () => {
+    const name = 'twice';
+    platform.policy.set(session(name), {
+      decisions: [
+        { decision: 'allow', reasons: ['first'], policyIds: ['p1'], obligations: {} },
+        { decision: 'deny', reasons: ['second'], policyIds: ['p2'], obligations: {} },
+      ],
+    });
+    const res = await query(name, 'SELECT 1 AS one');
+    const body = await json(res);
+    expect(res.status).toBe(200);
+    await waitFor(() => platform.events(ActionDecided, body.actionId).length === 2, { what: 'both decisions' });
+    expect(platform.events(ActionDenied, body.actionId)).toEqual([]);
+    expect(platform.events(ActionExecuted, body.actionId)).toHaveLength(1);
+  });
+
+  it('answers 202 pending_review when policy asks for a review', async () => {
+    platform.policy.set(session('review'), {
+      decisions: [{ decision: 'review', reasons: ['needs a human'], policyIds: ['rv'], obligations: {} }],
+    });
+    const res = await query('review', 'DELETE FROM customers WHERE id = 1');
+    const body = await json(res);
+    expect(res.status).toBe(202);
+    expect(body).toEqual({ actionId: expect.any(String), sessionId: session('review'), status: 'pending_review' });
+    const stored = await json(
+      await fetch(`${base}/v1/actions/${body.actionId}`, { headers: { authorization: `Bearer ${token}` } }),
+    );
+    expect(stored).toMatchObject({ status: 'pending_review', decision: 'review' });
+  });
+
+  it('answers 404 for an unknown connection and emits nothing', async () => {
+    const res = await post({
+      connection: 'no-such-db',
+      operation: 'sql.query',
+      input: { sql: 'SELECT 1' },
+      sessionId: session('unknown'),
+    });
+    expect(res.status).toBe(404);
+    expect((await json(res)).error.code).toBe('CONNECTION.NOT_FOUND');
+    const rows = await app
+      .get(DataSource)
+      .query('SELECT id FROM gateway.actions WHERE session_id = $1', [session('unknown')]);
+    expect(rows).toEqual([]);
+    expect(platform.seen.filter((e) => e.sessionid === session('unknown'))).toEqual([]);
+  });
+
+  it('answers 400 with the fields at fault for a malformed body or an unknown field', async () => {
+    const unknown = await post({
+      connection: 'test-db',
+      operation: 'sql.query',
+      input: { sql: 'SELECT 1' },
+      database: 'postgres',
+    });
+    expect(unknown.status).toBe(400);
+    const unknownBody = await json(unknown);
+    expect(unknownBody.error.code).toBe('REQUEST.INVALID');
+    expect(unknownBody.error.details).toContain('database: property database should not exist');
+
+    const wrong = await post({
+      connection: 'test-db',
+      operation: 'shell.exec',
+      input: { sql: 42 },
+      agent: { step: 'one' },
+    });
+    expect(wrong.status).toBe(400);
+    const details: string[] = (await json(wrong)).error.details;
+    expect(details).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^operation: /),
+        expect.stringMatching(/^input.sql: /),
+        expect.stringMatching(/^agent.step: /),
+      ]),
+    );
+
+    const notJson = await post('{"connection": ');
+    expect(notJson.status).toBe(400);
+    expect((await json(notJson)).error.code).toMatch(/^REQUEST\./);
+  });
+
+  it('answers 413 for a body over GATEWAY_BODY_LIMIT', async () => {
+    const res = await query('huge', 'SELECT 1', new Array(1000).fill('x'.repeat(300)));
+    expect(res.status).toBe(413);
+    expect((await json(res)).error.code).toBe('REQUEST.TOO_LARGE');
+  });
+
+  it('answers 502 when the target is down, and records action.failed without connection details', async () => {
+    const name = 'down';
+    const res = await post({
+      connection: 'down-db',
+      operation: 'sql.query',
+      input: { sql: 'SELECT 1' },
+      sessionId: session(name),
+    });
+    const body = await json(res);
+    expect(res.status).toBe(502);
+    expect(body.error).toMatchObject({ code: 'TARGET.UNAVAILABLE', message: 'connection down-db is unavailable' });
+    const actionId = body.error.details.actionId;
+    const decided = await platform.one(ActionDecided, actionId);
+    const failed = await platform.one(ActionFailed, actionId);
+    expect(failed.data).toMatchObject({
+      stage: 'execution',
+      code: 'TARGET.UNAVAILABLE',
+      payloadDigest: digestOf({ sql: 'SELECT 1', params: [] }),
+    });
+    expect(failed.causationid).toBe(decided.id);
+    const text = JSON.stringify([body, failed]);
+    expect(text).not.toMatch(/127\.0\.0\.1|nobody|not-a-real-password|ECONNREFUSED/);
+  });
+
+  it('answers 422 with the database message for a rejected statement', async () => {
+    const res = await query('rejected', 'SELECT * FROM no_such_table');
+    const body = await json(res);
+    expect(res.status).toBe(422);
+    expect(body.error).toMatchObject({
+      code: 'TARGET.QUERY_REJECTED',
+      message: 'relation "no_such_table" does not exist',
+    });
+    const failed = await platform.one(ActionFailed, body.error.details.actionId);
+    expect(failed.data).toMatchObject({ stage: 'execution', code: 'TARGET.QUERY_REJECTED' });
+  });
+
+  it('runs a statement read-only when the decision says so', async () => {
+    platform.policy.set(session('ro'), allow({ readOnly: true }));
+    const res = await query('ro', 'DELETE FROM customers WHERE id = $1 RETURNING id', [1]);
+    const body = await json(res);
+    expect(res.status).toBe(422);
+    expect(body.error.message).toBe('cannot execute DELETE in a read-only transaction');
+    const still = await query('ro-check', 'SELECT count(*)::int AS n FROM customers WHERE id = 1');
+    expect((await json(still)).result.rows).toEqual([[1]]);
+  });
+
+  it('refuses several statements in one request', async () => {
+    const res = await query('multi', 'SELECT 1; SELECT 2');
+    expect(res.status).toBe(422);
+    expect((await json(res)).error.message).toMatch(/multiple commands/);
+  });
+
+  it('answers 504 when a statement runs past the statement timeout', async () => {
+    const res = await query('slow', 'SELECT pg_sleep(5)');
+    const body = await json(res);
+    expect(res.status).toBe(504);
+    expect(body.error.code).toBe('TARGET.TIMEOUT');
+    expect((await platform.one(ActionFailed, body.error.details.actionId)).data).toMatchObject({
+      stage: 'execution',
+      code: 'TARGET.TIMEOUT',
+    });
+  });
+
+  it('answers 504 and records action.failed when no decision comes', async () => {
+    platform.policy.set(session('no-decision'), 'silent');
+    const res = await query('no-decision', 'SELECT 1');
+    const body = await json(res);
+    expect(res.status).toBe(504);
+    expect(body.error.code).toBe('POLICY.TIMEOUT');
+    const actionId = body.error.details.actionId;
+    const requested = await platform.one(ActionRequested, actionId);
+    const failed = await platform.one(ActionFailed, actionId);
+    expect(failed.data).toMatchObject({ stage: 'decision', code: 'POLICY.TIMEOUT' });
+    expect(failed.causationid).toBe(requested.id);
+  });
+
+  it('answers 504 without any data when masking does not answer', async () => {
+    platform.masker.set(session('no-mask'), 'silent');
+    const res = await query('no-mask', 'SELECT email FROM customers ORDER BY id LIMIT 1');
+    const text = await res.text();
+    expect(res.status).toBe(504);
+    expect(text).not.toContain('@example.com');
+    const actionId = JSON.parse(text).error.details.actionId;
+    const captured = await platform.one(ResultCaptured, actionId);
+    const failed = await platform.one(ActionFailed, actionId);
+    expect(failed.data).toMatchObject({ stage: 'masking', code: 'MASKING.TIMEOUT' });
+    expect(failed.causationid).toBe(captured.id);
+    expect(platform.events(ActionExecuted, actionId)).toEqual([]);
+  });
+
+  it('answers 401 without a valid token and 403 outside the allowed groups', async () => {
+    const body = { connection: 'test-db', operation: 'sql.query', input: { sql: 'SELECT 1' } };
+    const none = await fetch(`${base}/v1/actions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(none.status).toBe(401);
+    expect((await json(none)).error.code).toBe('AUTH.UNAUTHENTICATED');
+    const garbage = await post(body, { authorization: 'Bearer not.a.token' });
+    expect(garbage.status).toBe(401);
+    const outsider = await issuer.mint({ sub: `bob-${run}`, groups: ['compliance'] });
+    const forbidden = await post(body, { authorization: `Bearer ${outsider}` });
+    expect(forbidden.status).toBe(403);
+    expect((await json(forbidden)).error.code).toBe('AUTH.FORBIDDEN');
+  });
+
+  it('shows a stored action only to its own subject', async () => {
+    const res = await query('mine', 'SELECT 1 AS one');
+    const { actionId } = await json(res);
+    const other = await issuer.mint({ sub: `mallory-${run}`, groups: ['analysts'] });
+    const theirs = await fetch(`${base}/v1/actions/${actionId}`, { headers: { authorization: `Bearer ${other}` } });
+    expect(theirs.status).toBe(404);
+    expect((await json(theirs)).error.code).toBe('ACTION.NOT_FOUND');
+    const missing = await fetch(`${base}/v1/actions/not-an-id`, { headers: { authorization: `Bearer ${token}` } });
+    expect(missing.status).toBe(404);
+    const anonymous = await fetch(`${base}/v1/actions/${actionId}`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('has migrations that match the entities exactly', async () => {
+    const pending = await app.get(DataSource).driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+});
