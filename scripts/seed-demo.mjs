@@ -13,7 +13,18 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432';
 
 const FIRST = ['Alice', 'Bruno', 'Chloe', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ingrid', 'Jamal'];
-const LAST = ['Anders', 'Baptiste', 'Castillo', 'Dubois', 'Eriksen', 'Fontaine', 'Garcia', 'Haddad', 'Ivanova', 'Jensen'];
+const LAST = [
+  'Anders',
+  'Baptiste',
+  'Castillo',
+  'Dubois',
+  'Eriksen',
+  'Fontaine',
+  'Garcia',
+  'Haddad',
+  'Ivanova',
+  'Jensen',
+];
 const CITIES = ['Lisbon', 'Lyon', 'Toronto', 'Austin', 'Osaka', 'Dublin', 'Porto', 'Denver'];
 // Free text holds personal data too, as real notes do: masking must find it there.
 const NOTES = [
@@ -41,7 +52,9 @@ function luhnCheckDigit(digits) {
 
 /** A 16-digit Visa-range test number that passes the Luhn check, grouped by four. */
 export function cardNumber(i) {
-  const body = `400000${String(i * 7_654_321 + 12_345).padStart(9, '0').slice(-9)}`;
+  const body = `400000${String(i * 7_654_321 + 12_345)
+    .padStart(9, '0')
+    .slice(-9)}`;
   return `${body}${luhnCheckDigit(body)}`.replace(/(\d{4})(?=\d)/g, '$1 ');
 }
 

@@ -60,7 +60,8 @@ export interface PendingAction {
   status: 'pending_review';
 }
 
-export type SubmitOutcome = { status: 'executed'; body: ExecutedAction } | { status: 'pending_review'; body: PendingAction };
+export type SubmitOutcome =
+  { status: 'executed'; body: ExecutedAction } | { status: 'pending_review'; body: PendingAction };
 
 export interface ActionView {
   actionId: string;
@@ -145,13 +146,20 @@ export class ActionsService {
       if (decision === 'deny') {
         const denied = this.event(run, ActionDenied, decided.id, { reasons, policyIds });
         await this.conclude(run, ActionDenied, denied, { status: 'denied', decision, outcomeCode: 'POLICY.DENIED' });
-        throw new DomainError('POLICY.DENIED', 'policy denied the action', { actionId: run.actionId, reasons, policyIds });
+        throw new DomainError('POLICY.DENIED', 'policy denied the action', {
+          actionId: run.actionId,
+          reasons,
+          policyIds,
+        });
       }
       if (decision === 'review') {
         // The review workflow resolves it later; until then it has no outcome.
         run.concluded = true;
         await this.record(run, { status: 'pending_review', decision });
-        return { status: 'pending_review', body: { actionId: run.actionId, sessionId: run.sessionId, status: 'pending_review' } };
+        return {
+          status: 'pending_review',
+          body: { actionId: run.actionId, sessionId: run.sessionId, status: 'pending_review' },
+        };
       }
       await this.record(run, { status: 'allowed', decision });
       const { result, durationMs } = await this.execute(run, decided, target, payload);
@@ -193,13 +201,18 @@ export class ActionsService {
         if (err instanceof DomainError) throw err;
         await this.record(run, { status: 'failed', outcomeCode: 'EVENTS.UNAVAILABLE' });
         this.logger.error({ actionId: run.actionId, err: (err as Error).message }, 'could not publish the intent');
-        throw new DomainError('EVENTS.UNAVAILABLE', 'the event log is unavailable; the action was not run', { actionId: run.actionId });
+        throw new DomainError('EVENTS.UNAVAILABLE', 'the event log is unavailable; the action was not run', {
+          actionId: run.actionId,
+        });
       }
       run.lastEventId = requested.id;
     });
     if (!decided) return this.fail(run, requested.id, 'POLICY.TIMEOUT', `no policy decision within ${timeout} ms`);
     run.lastEventId = decided.id;
-    this.logger.log({ actionId: run.actionId, decision: decided.data.decision, policyIds: decided.data.policyIds }, 'action decided');
+    this.logger.log(
+      { actionId: run.actionId, decision: decided.data.decision, policyIds: decided.data.policyIds },
+      'action decided',
+    );
     return decided;
   }
 
@@ -226,7 +239,12 @@ export class ActionsService {
   }
 
   /** Sends the raw result to masking and answers with what comes back; never with the raw result. */
-  private async mask(run: Run, decided: EventEnvelope<ActionDecidedV1>, raw: ResultSetV1, durationMs: number): Promise<SubmitOutcome> {
+  private async mask(
+    run: Run,
+    decided: EventEnvelope<ActionDecidedV1>,
+    raw: ResultSetV1,
+    durationMs: number,
+  ): Promise<SubmitOutcome> {
     run.stage = 'masking';
     const resultDigest = digestOf(raw);
     const captured = this.event(run, ResultCaptured, decided.id, {
@@ -252,13 +270,28 @@ export class ActionsService {
       durationMs,
     });
     await this.conclude(run, ActionExecuted, executed, { status: 'executed' });
-    this.logger.log({ actionId: run.actionId, rowCount: result.rowCount, maskedValues: report.maskedValues, durationMs }, 'action executed');
-    const body = { actionId: run.actionId, sessionId: run.sessionId, decision: 'allow' as const, result, masking: report, payloadDigest: run.payloadDigest };
+    this.logger.log(
+      { actionId: run.actionId, rowCount: result.rowCount, maskedValues: report.maskedValues, durationMs },
+      'action executed',
+    );
+    const body = {
+      actionId: run.actionId,
+      sessionId: run.sessionId,
+      decision: 'allow' as const,
+      result,
+      masking: report,
+      payloadDigest: run.payloadDigest,
+    };
     return { status: 'executed', body };
   }
 
   /** Waits for a reply to this action; the wait starts before the request goes out. */
-  private async ask<T>(pending: PendingReplies<T>, run: Run, timeoutMs: number, send: () => Promise<void>): Promise<T | undefined> {
+  private async ask<T>(
+    pending: PendingReplies<T>,
+    run: Run,
+    timeoutMs: number,
+    send: () => Promise<void>,
+  ): Promise<T | undefined> {
     const reply = pending.expect(run.actionId, timeoutMs);
     try {
       await send();
@@ -271,7 +304,12 @@ export class ActionsService {
 
   /** Publishes action.failed for the current stage and answers with its code. */
   private async fail(run: Run, causationId: string, code: string, message: string, details?: object): Promise<never> {
-    const failed = this.event(run, ActionFailed, causationId, { stage: run.stage, code, message, payloadDigest: run.payloadDigest });
+    const failed = this.event(run, ActionFailed, causationId, {
+      stage: run.stage,
+      code,
+      message,
+      payloadDigest: run.payloadDigest,
+    });
     await this.conclude(run, ActionFailed, failed, { status: 'failed', outcomeCode: code });
     this.logger.warn({ actionId: run.actionId, stage: run.stage, code }, 'action failed');
     throw new DomainError(code, message, { actionId: run.actionId, ...details });
@@ -279,19 +317,27 @@ export class ActionsService {
 
   /** Something unexpected broke a run after its intent went out: it still gets its one outcome. */
   private async concludeUnexpected(run: Run, err: unknown): Promise<void> {
-    this.logger.error({ actionId: run.actionId, stage: run.stage, err: (err as Error)?.message }, 'action broke unexpectedly');
+    this.logger.error(
+      { actionId: run.actionId, stage: run.stage, err: (err as Error)?.message },
+      'action broke unexpectedly',
+    );
     const failed = this.event(run, ActionFailed, run.lastEventId, {
       stage: run.stage,
       code: 'GATEWAY.INTERNAL',
       message: 'the gateway failed unexpectedly',
       payloadDigest: run.payloadDigest,
     });
-    await this.conclude(run, ActionFailed, failed, { status: 'failed', outcomeCode: 'GATEWAY.INTERNAL' }).catch((e: Error) =>
-      this.logger.error({ actionId: run.actionId, err: e.message }, 'could not record the failure'),
+    await this.conclude(run, ActionFailed, failed, { status: 'failed', outcomeCode: 'GATEWAY.INTERNAL' }).catch(
+      (e: Error) => this.logger.error({ actionId: run.actionId, err: e.message }, 'could not record the failure'),
     );
   }
 
-  private async conclude<T extends object>(run: Run, def: EventDefinition<T>, event: EventEnvelope<T>, changes: ActionChanges): Promise<void> {
+  private async conclude<T extends object>(
+    run: Run,
+    def: EventDefinition<T>,
+    event: EventEnvelope<T>,
+    changes: ActionChanges,
+  ): Promise<void> {
     await this.publisher.publish(def, event);
     run.concluded = true;
     run.lastEventId = event.id;
@@ -300,12 +346,19 @@ export class ActionsService {
 
   /** The stored state follows the events; failing to store it must not change the answer. */
   private async record(run: Run, changes: ActionChanges): Promise<void> {
-    await this.repository.update(run.actionId, changes).catch((err: Error) =>
-      this.logger.error({ actionId: run.actionId, err: err.message, changes }, 'could not update the stored action'),
-    );
+    await this.repository
+      .update(run.actionId, changes)
+      .catch((err: Error) =>
+        this.logger.error({ actionId: run.actionId, err: err.message, changes }, 'could not update the stored action'),
+      );
   }
 
-  private event<T extends object>(run: Run, def: EventDefinition<T>, causationId: string | undefined, data: T): EventEnvelope<T> {
+  private event<T extends object>(
+    run: Run,
+    def: EventDefinition<T>,
+    causationId: string | undefined,
+    data: T,
+  ): EventEnvelope<T> {
     return createEvent(def, {
       source: SOURCE,
       actionId: run.actionId,

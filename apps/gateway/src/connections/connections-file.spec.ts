@@ -64,15 +64,45 @@ function withDemo(lines: string): string {
   return `connections:\n  demo-db:\n${lines.replace(/^/gm, '    ')}\n`;
 }
 
-const DEMO_BASE = ['type: postgres', 'host: 127.0.0.1', 'port: 5432', 'database: verity_demo', 'user: verity_demo_agent'];
+const DEMO_BASE = [
+  'type: postgres',
+  'host: 127.0.0.1',
+  'port: 5432',
+  'database: verity_demo',
+  'user: verity_demo_agent',
+];
 
 describe('parseConnectionsFile', () => {
   it('reads every connection with its password from a file or the environment', () => {
     const specs = parseConnectionsFile(GOOD, context());
     expect(specs).toEqual([
-      { name: 'demo-db', type: 'postgres', host: '127.0.0.1', port: 5432, database: 'verity_demo', user: 'verity_demo_agent', password: SECRET },
-      { name: 'reporting', type: 'postgres', host: 'db.internal', port: 6543, database: 'reports', user: 'reader', password: SECRET },
-      { name: 'relative', type: 'postgres', host: 'localhost', port: 5432, database: 'r', user: 'u', password: 'other-pass' },
+      {
+        name: 'demo-db',
+        type: 'postgres',
+        host: '127.0.0.1',
+        port: 5432,
+        database: 'verity_demo',
+        user: 'verity_demo_agent',
+        password: SECRET,
+      },
+      {
+        name: 'reporting',
+        type: 'postgres',
+        host: 'db.internal',
+        port: 6543,
+        database: 'reports',
+        user: 'reader',
+        password: SECRET,
+      },
+      {
+        name: 'relative',
+        type: 'postgres',
+        host: 'localhost',
+        port: 5432,
+        database: 'r',
+        user: 'u',
+        password: 'other-pass',
+      },
     ]);
   });
 
@@ -82,7 +112,11 @@ describe('parseConnectionsFile', () => {
   });
 
   it('names the connection and the field at fault', () => {
-    const text = withDemo(['type: mysql', 'host: 127.0.0.1', 'port: "not a port"', 'database: d', 'user: u', 'password:', '  env: X'].join('\n'));
+    const text = withDemo(
+      ['type: mysql', 'host: 127.0.0.1', 'port: "not a port"', 'database: d', 'user: u', 'password:', '  env: X'].join(
+        '\n',
+      ),
+    );
     const message = errorOf(text, context({ env: { X: SECRET } }));
     expect(message).toContain('/repo/deploy/connections.yaml');
     expect(message).toMatch(/connection "demo-db": type: type must be one of the following values: postgres/);
@@ -97,9 +131,9 @@ describe('parseConnectionsFile', () => {
   });
 
   it('rejects unknown fields and bad names', () => {
-    expect(errorOf(withDemo([...DEMO_BASE, 'sslmode: off', 'password:', '  env: DEMO_DB_PASSWORD'].join('\n')))).toMatch(
-      /connection "demo-db": sslmode: property sslmode should not exist/,
-    );
+    expect(
+      errorOf(withDemo([...DEMO_BASE, 'sslmode: off', 'password:', '  env: DEMO_DB_PASSWORD'].join('\n'))),
+    ).toMatch(/connection "demo-db": sslmode: property sslmode should not exist/);
     expect(errorOf(GOOD.replace('  demo-db:', '  Demo_DB:'))).toMatch(/connection "Demo_DB": name must match/);
     expect(errorOf(`${GOOD}\nextra: true\n`)).toMatch(/extra: unknown top-level key/);
   });
@@ -111,7 +145,9 @@ describe('parseConnectionsFile', () => {
 
   it('reports a missing environment variable, file or empty secret by name', () => {
     const envMissing = withDemo([...DEMO_BASE, 'password:', '  env: NOT_SET_ANYWHERE'].join('\n'));
-    expect(errorOf(envMissing)).toMatch(/connection "demo-db": password.env: environment variable NOT_SET_ANYWHERE is not set/);
+    expect(errorOf(envMissing)).toMatch(
+      /connection "demo-db": password.env: environment variable NOT_SET_ANYWHERE is not set/,
+    );
     const fileMissing = withDemo([...DEMO_BASE, 'password:', '  file: /nowhere/pw'].join('\n'));
     expect(errorOf(fileMissing)).toMatch(/connection "demo-db": password.file: cannot read \/nowhere\/pw \(ENOENT\)/);
     const empty = withDemo([...DEMO_BASE, 'password:', '  file: ${VERITY_HOME}/secrets/empty.password'].join('\n'));

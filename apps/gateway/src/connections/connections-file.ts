@@ -22,7 +22,9 @@ export const CONNECTION_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 /** Where a secret comes from: exactly one of an environment variable or a file. Never inline. */
 export class SecretSource {
-  @IsOptional() @IsString() @Matches(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'env must be an environment variable name' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'env must be an environment variable name' })
   env?: string;
   @IsOptional() @IsString() @IsNotEmpty() file?: string;
 }
@@ -78,7 +80,9 @@ export function parseConnectionsFile(text: string, ctx: ConnectionsFileContext):
     // The parser's own message quotes the offending line, which could hold a secret.
     throw new ConnectionsFileError(
       ctx.source,
-      doc.errors.map((e) => `YAML ${e.code} at line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'}`),
+      doc.errors.map(
+        (e) => `YAML ${e.code} at line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'}`,
+      ),
     );
   }
   const root: unknown = doc.toJS();

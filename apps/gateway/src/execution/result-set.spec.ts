@@ -52,7 +52,12 @@ describe('toResultSet', () => {
   });
 
   it('reports affected rows for a statement that returns no columns', () => {
-    expect(toResultSet({ columns: [], rows: [], affected: 7 }, 1000)).toEqual({ columns: [], rows: [], rowCount: 7, truncated: false });
+    expect(toResultSet({ columns: [], rows: [], affected: 7 }, 1000)).toEqual({
+      columns: [],
+      rows: [],
+      rowCount: 7,
+      truncated: false,
+    });
     expect(toResultSet({ columns: [], rows: [], affected: null }, 1000).rowCount).toBe(0);
   });
 

@@ -30,14 +30,23 @@ class CappedQuery extends Query {
   /** With a row limit the driver does not pipeline Sync, so the server waits for one after an error. */
   handleError(err: Error, connection: Connection): void {
     if (err instanceof DatabaseError) connection.sync();
-    (Query.prototype as unknown as { handleError(e: Error, c: Connection): void }).handleError.call(this, err, connection);
+    (Query.prototype as unknown as { handleError(e: Error, c: Connection): void }).handleError.call(
+      this,
+      err,
+      connection,
+    );
   }
 }
 
 /** Statements after which a pooled session is known to be unchanged. */
 const SESSION_SAFE = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'SHOW', 'EXPLAIN', 'COPY', 'ROLLBACK']);
 
-function runCapped(client: PoolClient, sql: string, params: unknown[], rows: number): Promise<DriverResult & { command: string | null }> {
+function runCapped(
+  client: PoolClient,
+  sql: string,
+  params: unknown[],
+  rows: number,
+): Promise<DriverResult & { command: string | null }> {
   return new Promise((resolve, reject) => {
     const collected: unknown[][] = [];
     const query = new CappedQuery(sql, params, rows);
@@ -77,7 +86,11 @@ export class SqlExecutor {
       reusable = driver.rows.length > options.rowLimit || SESSION_SAFE.has(driver.command ?? '');
       return toResultSet(driver, options.rowLimit);
     } catch (err) {
-      if (options.readOnly) reusable = await client.query('ROLLBACK').then(() => true, () => false);
+      if (options.readOnly)
+        reusable = await client.query('ROLLBACK').then(
+          () => true,
+          () => false,
+        );
       else reusable = err instanceof DatabaseError;
       throw classifyTargetError(err, target.name, timeout);
     } finally {

@@ -17,13 +17,19 @@ describe('classifyTargetError', () => {
   });
 
   it('reports an authentication failure as unavailable without naming the user', () => {
-    const classified = classifyTargetError(dbError('28P01', 'password authentication failed for user "svc"'), 'demo-db', 1000);
+    const classified = classifyTargetError(
+      dbError('28P01', 'password authentication failed for user "svc"'),
+      'demo-db',
+      1000,
+    );
     expect(classified.code).toBe('TARGET.UNAVAILABLE');
     expect(classified.message).not.toContain('svc');
   });
 
   it('reports a missing database and a server shutting down as unavailable', () => {
-    expect(classifyTargetError(dbError('3D000', 'database "x" does not exist'), 'd', 1).code).toBe('TARGET.UNAVAILABLE');
+    expect(classifyTargetError(dbError('3D000', 'database "x" does not exist'), 'd', 1).code).toBe(
+      'TARGET.UNAVAILABLE',
+    );
     expect(classifyTargetError(dbError('57P01', 'terminating connection'), 'd', 1).code).toBe('TARGET.UNAVAILABLE');
   });
 
@@ -35,7 +41,9 @@ describe('classifyTargetError', () => {
   });
 
   it('treats a write in a read-only transaction as a rejected statement', () => {
-    expect(classifyTargetError(dbError('25006', 'cannot execute DELETE in a read-only transaction'), 'd', 1).code).toBe('TARGET.QUERY_REJECTED');
+    expect(classifyTargetError(dbError('25006', 'cannot execute DELETE in a read-only transaction'), 'd', 1).code).toBe(
+      'TARGET.QUERY_REJECTED',
+    );
   });
 
   it('reports the statement timeout as a timeout', () => {

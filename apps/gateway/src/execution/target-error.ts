@@ -23,7 +23,11 @@ export function classifyTargetError(err: unknown, connection: string, statementT
     return new TargetError('TARGET.UNAVAILABLE', `connection ${connection} is unavailable`);
   }
   if (sqlState === CANCELED) {
-    return new TargetError('TARGET.TIMEOUT', `the statement was canceled after the ${statementTimeoutMs} ms statement timeout`, { sqlState });
+    return new TargetError(
+      'TARGET.TIMEOUT',
+      `the statement was canceled after the ${statementTimeoutMs} ms statement timeout`,
+      { sqlState },
+    );
   }
   const message = ((err as DatabaseError).message || 'statement rejected').slice(0, 2000);
   return new TargetError('TARGET.QUERY_REJECTED', message, { sqlState });

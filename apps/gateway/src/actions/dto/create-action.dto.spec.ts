@@ -6,7 +6,9 @@ import { CreateActionDto } from './create-action.dto';
 /** The same options as the global request validation pipe. */
 function problems(body: unknown): string[] {
   const dto = plainToInstance(CreateActionDto, body);
-  return describeErrors(validateSync(dto as object, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }));
+  return describeErrors(
+    validateSync(dto as object, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
+  );
 }
 
 const VALID = {
@@ -28,7 +30,9 @@ describe('CreateActionDto', () => {
 
   it('rejects unknown fields at every level', () => {
     expect(problems({ ...VALID, user: 'root' })).toContain('user: property user should not exist');
-    expect(problems({ ...VALID, input: { ...VALID.input, database: 'x' } })).toContain('input.database: property database should not exist');
+    expect(problems({ ...VALID, input: { ...VALID.input, database: 'x' } })).toContain(
+      'input.database: property database should not exist',
+    );
     expect(problems({ ...VALID, agent: { mood: 'happy' } })).toContain('agent.mood: property mood should not exist');
   });
 
@@ -41,22 +45,30 @@ describe('CreateActionDto', () => {
         'input.sql: sql should not be empty',
       ]),
     );
-    expect(problems({ connection: 'demo-db', operation: 'sql.query' })).toEqual(expect.arrayContaining([expect.stringMatching(/^input: /)]));
+    expect(problems({ connection: 'demo-db', operation: 'sql.query' })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^input: /)]),
+    );
   });
 
   it('checks types and limits of the optional parts', () => {
-    expect(problems({ ...VALID, input: { sql: 'SELECT 1', params: 'x' } })).toEqual(expect.arrayContaining([expect.stringMatching(/^input.params: /)]));
+    expect(problems({ ...VALID, input: { sql: 'SELECT 1', params: 'x' } })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^input.params: /)]),
+    );
     expect(problems({ ...VALID, input: { sql: 'SELECT 1', params: new Array(1001).fill(1) } })).toEqual([
       expect.stringMatching(/^input.params: .*1000/),
     ]);
     expect(problems({ ...VALID, agent: { step: -1 } })).toEqual([expect.stringMatching(/^agent.step: /)]);
     expect(problems({ ...VALID, agent: { step: 1.5 } })).toEqual([expect.stringMatching(/^agent.step: /)]);
     expect(problems({ ...VALID, sessionId: 'has spaces' })).toEqual([expect.stringMatching(/^sessionId: /)]);
-    expect(problems({ ...VALID, input: { sql: 'x'.repeat(100_001) } })).toEqual([expect.stringMatching(/^input.sql: /)]);
+    expect(problems({ ...VALID, input: { sql: 'x'.repeat(100_001) } })).toEqual([
+      expect.stringMatching(/^input.sql: /),
+    ]);
   });
 
   it('rejects non-object input and agent', () => {
-    expect(problems({ ...VALID, input: 'SELECT 1' })).toEqual(expect.arrayContaining([expect.stringMatching(/^input: /)]));
+    expect(problems({ ...VALID, input: 'SELECT 1' })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^input: /)]),
+    );
     expect(problems({ ...VALID, agent: [1] })).toEqual(expect.arrayContaining([expect.stringMatching(/^agent: /)]));
   });
 });

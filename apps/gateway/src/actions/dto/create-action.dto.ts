@@ -34,14 +34,18 @@ export class AgentContextDto {
 
 /** Body of POST /v1/actions. Limits match the action.requested contract. */
 export class CreateActionDto {
-  @IsString() @Matches(CONNECTION_NAME, { message: 'connection must be a registered connection name' })
+  @IsString()
+  @Matches(CONNECTION_NAME, { message: 'connection must be a registered connection name' })
   connection: string;
 
   @IsIn(OPERATIONS) operation: Operation;
 
   @IsDefined() @IsObject() @ValidateNested() @Type(() => SqlInputDto) input: SqlInputDto;
 
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(256)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
   @Matches(/^[A-Za-z0-9._:@-]+$/, { message: 'sessionId may hold letters, digits and . _ : @ - only' })
   sessionId?: string;
 
