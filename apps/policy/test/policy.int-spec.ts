@@ -1,0 +1,163 @@
+import { INestApplication } from '@nestjs/common';
+import {
+  ActionDecided,
+  ActionDecidedV1,
+  ActionRequested,
+  ActorV1,
+  createEvent,
+  deadLetterTopic,
+  digestOf,
+  EventEnvelope,
+  newId,
+} from '@verity/contracts';
+import { EventPublisher } from '@verity/kafka';
+import { bootstrapService } from '@verity/platform';
+import { testKafkaBrokers, useTestEnvironment, waitFor } from '@verity/testing';
+import { Kafka, logLevel, Producer } from 'kafkajs';
+import { AddressInfo } from 'node:net';
+import { POLICY_SERVICE, PolicyModule } from '../src/policy.module';
+import { TopicTap } from './topic-tap';
+
+const actor: ActorV1 = {
+  subject: 'alice',
+  issuer: 'https://dev.verity.local',
+  kind: 'agent',
+  actingParties: [],
+  groups: ['analysts'],
+};
+const DLQ = deadLetterTopic(ActionRequested.topic);
+
+describe('policy service', () => {
+  let app: INestApplication;
+  let baseUrl: string;
+  let kafka: Kafka;
+  let producer: Producer;
+  let tap: TopicTap;
+
+  beforeAll(async () => {
+    useTestEnvironment();
+    app = await bootstrapService(PolicyModule, { ...POLICY_SERVICE, port: 0 });
+    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    kafka = new Kafka({
+      clientId: `policy-int-${process.pid}`,
+      brokers: testKafkaBrokers().split(','),
+      logLevel: logLevel.NOTHING,
+    });
+    producer = kafka.producer();
+    await producer.connect();
+    tap = await TopicTap.open(kafka, [ActionDecided.topic, DLQ]);
+  });
+
+  afterAll(async () => {
+    await tap?.close();
+    await producer?.disconnect();
+    await app?.close();
+  });
+
+  function actionRequested(sql: string, sessionId = `policy-int-${newId()}`) {
+    const payload = { sql, params: [42] };
+    return createEvent(ActionRequested, {
+      source: '/verity/gateway',
+      actionId: newId(),
+      sessionId,
+      actor,
+      data: {
+        connection: 'demo-db',
+        operation: 'sql.query',
+        payload,
+        payloadDigest: digestOf(payload),
+        agent: { step: 1, thought: 'test' },
+      },
+    });
+  }
+
+  async function decisionFor(request: { id: string; actionid: string }): Promise<EventEnvelope<ActionDecidedV1>> {
+    const message = await tap.find(
+      ActionDecided.topic,
+      (m) => JSON.parse(m.value).causationid === request.id,
+      `decision for ${request.actionid}`,
+    );
+    return JSON.parse(message.value) as EventEnvelope<ActionDecidedV1>;
+  }
+
+  it('is ready once its consumer has joined, and serves metrics', async () => {
+    await waitFor(async () => (await fetch(`${baseUrl}/health/ready`)).status === 200, { what: 'policy ready' });
+    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    expect(metrics).toContain('verity_kafka_consume_seconds');
+  });
+
+  it('allows a SELECT, echoing the request identity', async () => {
+    const request = actionRequested('SELECT id, email FROM customers WHERE id = $1');
+    await app.get(EventPublisher).publish(ActionRequested, request);
+    const decided = await decisionFor(request);
+    expect(decided).toMatchObject({
+      source: '/verity/policy',
+      type: ActionDecided.type,
+      actionid: request.actionid,
+      sessionid: request.sessionid,
+      causationid: request.id,
+      actor,
+      data: {
+        decision: 'allow',
+        policyIds: ['builtin.read-only'],
+        obligations: { maskingProfile: 'default', rowLimit: 1000, readOnly: true },
+        analysis: { statementKinds: ['SelectStmt'], tablesRead: ['customers'], tablesWritten: [], readOnly: true },
+      },
+    });
+    expect(decided.data.bundleRevision).toMatch(/^[0-9a-f]{16}$/);
+    expect(tap.events(ActionDecided.topic, request.actionid)).toHaveLength(1);
+  });
+
+  it('denies a DELETE and says why', async () => {
+    const request = actionRequested('DELETE FROM customers WHERE id = $1');
+    await app.get(EventPublisher).publish(ActionRequested, request);
+    const decided = await decisionFor(request);
+    expect(decided.data).toMatchObject({
+      decision: 'deny',
+      reasons: ['only read-only statements are allowed; found DeleteStmt on customers'],
+      obligations: {},
+      analysis: { statementKinds: ['DeleteStmt'], tablesWritten: ['customers'], readOnly: false },
+    });
+  });
+
+  it('denies SQL that does not parse with the parser message', async () => {
+    const request = actionRequested('DROP EVERYTHING NOW');
+    await app.get(EventPublisher).publish(ActionRequested, request);
+    const decided = await decisionFor(request);
+    expect(decided.data.decision).toBe('deny');
+    expect(decided.data.reasons).toEqual(['SQL does not parse: syntax error at or near "EVERYTHING"']);
+    expect(decided.data.analysis).toBeUndefined();
+  });
+
+  it('dead-letters malformed messages and keeps deciding the ones after them', async () => {
+    const sessionId = `policy-int-${newId()}`; // one key: same partition, so the valid one comes after the bad ones
+    const invalid = { ...actionRequested('SELECT 1', sessionId), actor: { subject: 'no issuer' } };
+    await producer.send({
+      topic: ActionRequested.topic,
+      messages: [
+        { key: sessionId, value: '{"this is": not json', headers: { marker: 'bad-json' } },
+        { key: sessionId, value: JSON.stringify(invalid), headers: { marker: 'bad-envelope' } },
+      ],
+    });
+    const valid = actionRequested('SELECT 2', sessionId);
+    await app.get(EventPublisher).publish(ActionRequested, valid);
+
+    const badJson = await tap.find(
+      DLQ,
+      (m) => m.key === sessionId && m.headers.marker === 'bad-json',
+      'dead letter for bad JSON',
+    );
+    expect(badJson.headers['verity-dlq-code']).toBe('CONTRACT.INVALID_JSON');
+    expect(badJson.value).toBe('{"this is": not json');
+    const badEnvelope = await tap.find(
+      DLQ,
+      (m) => m.key === sessionId && m.headers.marker === 'bad-envelope',
+      'dead letter for bad envelope',
+    );
+    expect(badEnvelope.headers['verity-dlq-code']).toBe('CONTRACT.INVALID_EVENT');
+    expect(badEnvelope.headers['verity-dlq-reason']).toMatch(/actor\.issuer/);
+
+    expect((await decisionFor(valid)).data.decision).toBe('allow');
+    expect(tap.events(ActionDecided.topic, invalid.actionid)).toEqual([]);
+  });
+});
