@@ -13,7 +13,7 @@ export function startGateway(): Promise<INestApplication> {
   return bootstrapService(GatewayModule, {
     app: 'gateway',
     port: config.GATEWAY_PORT,
-    host: config.GATEWAY_HOST,
+    host: config.HOST,
     bodyLimit: config.GATEWAY_BODY_LIMIT,
     consumers: [
       {

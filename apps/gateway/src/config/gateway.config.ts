@@ -8,7 +8,8 @@ export class GatewayConfig {
   /** 0 picks a free port (tests). */
   @IsInt() @Min(0) @Max(65_535) GATEWAY_PORT: number = 8080;
 
-  @IsString() @IsNotEmpty() GATEWAY_HOST: string = '127.0.0.1';
+  /** HTTP bind address, shared by every app (0.0.0.0 in containers). */
+  @IsString() @IsNotEmpty() HOST: string = '127.0.0.1';
 
   /** Largest accepted JSON body (body-parser syntax). */
   @Matches(/^\d+(b|kb|mb)$/, { message: 'GATEWAY_BODY_LIMIT must look like 256kb' })
