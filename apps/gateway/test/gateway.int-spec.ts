@@ -378,9 +378,10 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
     const res = await query(name, 'SELECT 1 AS one');
     const body = await json(res);
     expect(res.status).toBe(200);
-    await waitFor(() => platform.events(ActionDecided, body.actionId).length === 2, { what: 'both decisions' });
-    expect(platform.events(ActionDenied, body.actionId)).toEqual([]);
+    await waitFor(() => platform.events(ActionDecided, body.actionId).length >= 2, { what: 'both decisions' });
+    await platform.one(ActionExecuted, body.actionId);
     expect(platform.events(ActionExecuted, body.actionId)).toHaveLength(1);
+    expect(platform.events(ActionDenied, body.actionId)).toEqual([]);
   });
 
   it('answers 202 pending_review when policy asks for a review', async () => {
@@ -513,6 +514,15 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
       stage: 'execution',
       code: 'TARGET.TIMEOUT',
     });
+  });
+
+  it('answers 502 when the result is too large to hand to masking, and records action.failed', async () => {
+    const res = await query('too-large', "SELECT repeat('x', 2000) AS filler FROM generate_series(1, 1000)");
+    const body = await json(res);
+    expect(res.status).toBe(502);
+    expect(body.error.code).toBe('MASKING.UNAVAILABLE');
+    const failed = await platform.one(ActionFailed, body.error.details.actionId);
+    expect(failed.data).toMatchObject({ stage: 'masking', code: 'MASKING.UNAVAILABLE' });
   });
 
   it('answers 504 and records action.failed when no decision comes', async () => {

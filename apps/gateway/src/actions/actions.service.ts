@@ -19,6 +19,7 @@ import {
   newId,
   Operation,
   ResultCaptured,
+  ResultMaskedV1,
   ResultSetV1,
   SqlPayloadV1,
 } from '@verity/contracts';
@@ -253,10 +254,21 @@ export class ActionsService {
       result: raw,
     });
     const timeout = this.config.GATEWAY_MASKING_TIMEOUT_MS;
-    const masked = await this.ask(this.replies.masked, run, timeout, async () => {
-      await this.publisher.publish(ResultCaptured, captured);
-      run.lastEventId = captured.id;
-    });
+    let masked: EventEnvelope<ResultMaskedV1> | undefined;
+    try {
+      masked = await this.ask(this.replies.masked, run, timeout, async () => {
+        await this.publisher.publish(ResultCaptured, captured);
+        run.lastEventId = captured.id;
+      });
+    } catch (err) {
+      // E.g. a result larger than the broker accepts in one message.
+      if (err instanceof DomainError) throw err;
+      this.logger.error(
+        { actionId: run.actionId, err: (err as Error).message },
+        'could not hand the result to masking',
+      );
+      return this.fail(run, decided.id, 'MASKING.UNAVAILABLE', 'the result could not be handed to masking');
+    }
     if (!masked) return this.fail(run, captured.id, 'MASKING.TIMEOUT', `no masked result within ${timeout} ms`);
     if (masked.data.resultDigest !== resultDigest) {
       return this.fail(run, masked.id, 'MASKING.FAILED', 'masking answered for a different result');
