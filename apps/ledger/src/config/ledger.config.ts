@@ -1,0 +1,19 @@
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+
+/** Ledger settings; names are the environment variables. */
+export class LedgerConfig {
+  @IsInt() @Min(0) @Max(65535) LEDGER_PORT = 8082;
+
+  /** Names this log in every entry and checkpoint (like a transparency log's origin line). */
+  @IsString() @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'LEDGER_ORIGIN must be 1-200 printable ASCII characters without spaces' })
+  LEDGER_ORIGIN = 'verity.local/ledger';
+
+  /**
+   * How long an event may wait for its cause before it is appended anyway (logged loudly):
+   * a cause that never comes must not hold an event out of the ledger forever.
+   */
+  @IsInt() @Min(1_000) LEDGER_PARK_TIMEOUT_MS = 10 * 60_000;
+
+  /** How often the outbox is swept for appended entries not yet announced on Kafka. */
+  @IsInt() @Min(50) @Max(60_000) LEDGER_OUTBOX_POLL_MS = 1_000;
+}

@@ -1,0 +1,25 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { DomainError } from '@verity/contracts';
+import { GetEntryParams } from './dto/get-entry.dto';
+import { EntryView, toEntryView } from './dto/entry.view';
+import { ListEntriesQuery } from './dto/list-entries.dto';
+import { EntriesService } from './entries.service';
+
+@Controller('v1/ledger/entries')
+export class EntriesController {
+  constructor(private readonly entries: EntriesService) {}
+
+  @Get(':index')
+  async get(@Param() params: GetEntryParams): Promise<EntryView> {
+    const row = await this.entries.findByIndex(params.index);
+    if (!row) throw new DomainError('LEDGER.ENTRY_NOT_FOUND', `no ledger entry at index ${params.index}`);
+    return toEntryView(row);
+  }
+
+  /** An action's entries in index order. */
+  @Get()
+  async list(@Query() query: ListEntriesQuery): Promise<{ entries: EntryView[] }> {
+    const rows = await this.entries.findByAction(query.actionId);
+    return { entries: rows.map(toEntryView) };
+  }
+}

@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import {
+  ActionDecided,
+  ActionRequested,
+  ActorV1,
+  canonicalJson,
+  createEvent,
+  deadLetterTopic,
+  EventEnvelope,
+  LedgerAppended,
+  newId,
+} from '@verity/contracts';
+import { EventPublisher } from '@verity/kafka';
+import { bootstrapService } from '@verity/platform';
+import { useTestEnvironment, waitFor } from '@verity/testing';
+import { DataSource } from 'typeorm';
+import { LedgerConfig } from '../src/config/ledger.config';
+import { EntriesService } from '../src/entries/entries.service';
+import { TopicTail } from './topic-tail';
+
+interface EntryView {
+  origin: string;
+  index: number;
+  leafHash: string;
+  entry: { eventId: string; sessionSeq: number; payloadSha256: string; payloadSize: number } & Record<string, unknown>;
+  event: { id: string };
+}
+
+const actor: ActorV1 = { subject: 'ledger-test', issuer: 'urn:test', kind: 'agent', actingParties: [{ subject: 'agent:test' }], groups: ['analysts'] };
+
+/** What the ledger must commit to for an event: RFC 6962 leaf over the canonical entry. */
+function expectedLeaf(entry: object): string {
+  return createHash('sha256').update(Buffer.concat([Buffer.from([0x00]), Buffer.from(canonicalJson(entry), 'utf8')])).digest('hex');
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+jest.setTimeout(60_000);
+
+describe('ledger (real Kafka + PostgreSQL)', () => {
+  let app: INestApplication;
+  let base: string;
+  let publisher: EventPublisher;
+  let db: DataSource;
+  const requestedTopic = ActionRequested.topic;
+  const tail = new TopicTail([LedgerAppended.topic, deadLetterTopic(requestedTopic)]);
+
+  const sessionId = `ledger-test-${newId()}`;
+  const actionId = newId();
+  const requested = createEvent(ActionRequested, {
+    source: '/verity/gateway',
+    actionId,
+    sessionId,
+    actor,
+    data: {
+      connection: 'ledger-test-db',
+      operation: 'sql.query',
+      payload: { sql: 'SELECT 1', params: [] },
+      payloadDigest: 'b'.repeat(64),
+      agent: { step: 1, thought: 'checking the ledger ✓' },
+    },
+  });
+  const decided = createEvent(ActionDecided, {
+    source: '/verity/policy',
+    actionId,
+    sessionId,
+    actor,
+    causationId: requested.id,
+    data: { decision: 'allow', reasons: ['test'], policyIds: ['p1'], bundleRevision: 'r1', obligations: {} },
+  });
+
+  const get = async (path: string) => {
+    const res = await fetch(`${base}${path}`);
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const entriesOf = async (id: string): Promise<EntryView[]> => (await get(`/v1/ledger/entries?actionId=${id}`)).body.entries as EntryView[];
+  const mine = (entries: EntryView[], ...ids: string[]) => entries.filter((e) => ids.includes(e.event.id));
+
+  beforeAll(async () => {
+    useTestEnvironment(process.env.LOG_LEVEL ? {} : { LOG_LEVEL: 'warn' });
+    // Imported after the environment is set: the module reads its logging config when loaded.
+    const { LedgerModule, LEDGER_APP, LEDGER_CONSUMERS } = await import('../src/ledger.module');
+    app = await bootstrapService(LedgerModule, { app: LEDGER_APP, port: 0, consumers: LEDGER_CONSUMERS });
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    publisher = app.get(EventPublisher);
+    db = app.get(DataSource);
+    await tail.start();
+    await waitFor(async () => (await get('/health/ready')).status === 200, { what: 'ledger to be ready', timeoutMs: 30_000 });
+  });
+
+  afterAll(async () => {
+    await tail.stop();
+    await app?.close();
+  });
+
+  it('parks an event that arrives before its cause, then appends both once, in causal order', async () => {
+    await publisher.publish(ActionDecided, decided);
+    await waitFor(async () => (await db.query('SELECT 1 FROM ledger.parked WHERE event_id = $1', [decided.id])).length === 1, {
+      what: 'decided to be parked',
+    });
+    expect(mine(await entriesOf(actionId), decided.id)).toEqual([]);
+
+    await publisher.publish(ActionRequested, requested);
+    const both = await waitFor(async () => {
+      const found = mine(await entriesOf(actionId), requested.id, decided.id);
+      return found.length === 2 && found;
+    }, { what: 'requested and decided to be appended' });
+
+    expect(both.map((e) => e.event.id)).toEqual([requested.id, decided.id]);
+    expect(both[1].index).toBe(both[0].index + 1);
+    expect(both.map((e) => e.entry.sessionSeq)).toEqual([0, 1]);
+    expect((await db.query('SELECT 1 FROM ledger.parked WHERE event_id = $1', [decided.id])).length).toBe(0);
+
+    for (const [view, sent] of [[both[0], requested], [both[1], decided]] as Array<[EntryView, EventEnvelope<object>]>) {
+      const canonical = canonicalJson(JSON.parse(JSON.stringify(sent)));
+      expect(view.entry).toEqual({
+        schema: 1,
+        origin: 'verity.local/ledger',
+        eventId: sent.id,
+        eventType: sent.type,
+        sessionId,
+        sessionSeq: view.entry.sessionSeq,
+        occurredAt: sent.time,
+        payloadSha256: sha256(canonical),
+        payloadSize: Buffer.byteLength(canonical, 'utf8'),
+      });
+      expect(view.leafHash).toBe(expectedLeaf(view.entry));
+      expect(view.event).toEqual(JSON.parse(JSON.stringify(sent)));
+      expect((await get(`/v1/ledger/entries/${view.index}`)).body).toMatchObject({ index: view.index, leafHash: view.leafHash, entry: view.entry });
+    }
+  });
+
+  it('announces each appended event as LedgerAppended, caused by it', async () => {
+    const announced = await waitFor(() => {
+      const found = tail.messages.filter((m) => m.topic === LedgerAppended.topic && [requested.id, decided.id].includes(m.value.causationid as string));
+      return found.length >= 2 && found;
+    }, { what: 'LedgerAppended for both events' });
+    const entries = mine(await entriesOf(actionId), requested.id, decided.id);
+    for (const entry of entries) {
+      const message = announced.find((m) => m.value.causationid === entry.event.id);
+      expect(message?.key).toBe(sessionId);
+      expect(message?.value).toMatchObject({
+        type: 'verity.ledger.appended.v1',
+        source: '/verity/ledger',
+        actionid: actionId,
+        sessionid: sessionId,
+        actor,
+        data: { origin: entry.origin, index: entry.index, leafHash: entry.leafHash, entry: entry.entry, event: entry.event },
+      });
+    }
+  });
+
+  it('appends a redelivered event once', async () => {
+    await publisher.publish(ActionRequested, requested);
+    // Same topic and key, so the same partition: consumed after the redelivery.
+    const marker = createEvent(ActionRequested, { ...requested, source: '/verity/gateway', actionId: newId(), sessionId, actor, data: requested.data });
+    await publisher.publish(ActionRequested, marker);
+    await waitFor(async () => mine(await entriesOf(marker.actionid), marker.id).length === 1, { what: 'marker to be appended' });
+
+    expect(mine(await entriesOf(actionId), requested.id)).toHaveLength(1);
+    const marked = mine(await entriesOf(marker.actionid), marker.id)[0];
+    expect(marked.entry.sessionSeq).toBe(2);
+  });
+
+  it('dead-letters an event id that comes back with different content', async () => {
+    const forged = { ...requested, data: { ...requested.data, payload: { sql: 'DROP TABLE customers' } } };
+    await publisher.publish(ActionRequested, forged);
+    const letter = await waitFor(() => tail.messages.find((m) => m.topic === deadLetterTopic(requestedTopic) && m.value.id === requested.id), {
+      what: 'the conflicting duplicate to be dead-lettered',
+    });
+    expect(letter.headers['verity-dlq-code']).toBe('LEDGER.CONFLICTING_DUPLICATE');
+    const stored = mine(await entriesOf(actionId), requested.id);
+    expect(stored).toHaveLength(1);
+    expect(stored[0].event).toEqual(JSON.parse(JSON.stringify(requested)));
+  });
+
+  it('appends a parked event whose cause never arrives once it has waited long enough', async () => {
+    const orphan = createEvent(ActionDecided, { ...decided, source: '/verity/policy', actionId: newId(), sessionId, actor, causationId: newId(), data: decided.data });
+    await publisher.publish(ActionDecided, orphan);
+    await waitFor(async () => (await db.query('SELECT 1 FROM ledger.parked WHERE event_id = $1', [orphan.id])).length === 1, { what: 'orphan to be parked' });
+    const service = app.get(EntriesService);
+    expect((await service.releaseStaleParked(new Date())).map((e) => e.eventId)).not.toContain(orphan.id);
+
+    const later = new Date(Date.now() + app.get(LedgerConfig).LEDGER_PARK_TIMEOUT_MS + 1_000);
+    expect((await service.releaseStaleParked(later)).map((e) => e.eventId)).toContain(orphan.id);
+    expect(mine(await entriesOf(orphan.actionid), orphan.id)).toHaveLength(1);
+  });
+
+  it('rejects UPDATE, DELETE and TRUNCATE on entries in the database itself', async () => {
+    await expect(db.query(`UPDATE ledger.entries SET leaf_hash = 'x' WHERE event_id = $1`, [requested.id])).rejects.toThrow(/append-only/);
+    await expect(db.query('DELETE FROM ledger.entries WHERE event_id = $1', [requested.id])).rejects.toThrow(/append-only/);
+    await expect(db.query('TRUNCATE ledger.entries')).rejects.toThrow(/append-only/);
+  });
+
+  it('answers 404 for an index past the end and 400 for a malformed one', async () => {
+    const missing = await get(`/v1/ledger/entries/${Number.MAX_SAFE_INTEGER}`);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error: { code: 'LEDGER.ENTRY_NOT_FOUND' } });
+    expect((await get('/v1/ledger/entries/-1')).status).toBe(400);
+    expect((await get('/v1/ledger/entries?actionId=nope')).status).toBe(400);
+  });
+
+  it('has migrations that match the entities exactly', async () => {
+    const pending = await db.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+});
