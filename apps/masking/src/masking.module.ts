@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { PlatformModule, ServiceOptions } from '@verity/platform';
+import { ResultsConsumer } from './results/results.consumer';
+import { ResultsService } from './results/results.service';
+
+/** How the masking process runs, less its port (see main.ts). */
+export const MASKING_SERVICE: Omit<ServiceOptions, 'port'> = {
+  app: 'masking',
+  consumers: [{ groupId: 'masking.workers' }],
+};
+
+@Module({
+  imports: [PlatformModule.forApp({ app: MASKING_SERVICE.app })],
+  controllers: [ResultsConsumer],
+  providers: [ResultsService],
+})
+export class MaskingModule {}

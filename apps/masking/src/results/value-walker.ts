@@ -1,0 +1,114 @@
+import { FieldMaskingV1, MaskingReportV1 } from '@verity/contracts';
+import { MaskingProfile } from '../profiles/masking-profile';
+import { maskText } from './text-masker';
+
+/** What a value that cannot be inspected becomes: it is withheld, never passed through. */
+export const WITHHELD = '[WITHHELD]';
+export const UNINSPECTED = 'uninspected';
+
+/** Nesting deeper than this (JSON in JSON in …) is withheld rather than walked. */
+export const MAX_DEPTH = 64;
+
+const MAX_FIELD_LENGTH = 256;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** The JSON object or array a string holds, if it holds one. */
+function parseContainer(text: string): object | undefined {
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[') return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sets an own property even for keys like `__proto__`. */
+function define(target: Record<string, Json>, key: string, value: Json): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * Masks values cell by cell and keeps the report. Strings are scanned; a string that holds a
+ * JSON object or array is parsed, walked and written back; objects and arrays (JSON columns)
+ * are walked, keys included; numbers, booleans and null pass. Anything else — or anything
+ * nested deeper than MAX_DEPTH — is withheld. Field names are `column`, `column.key.key`,
+ * `column.list[]`; the report never holds a value.
+ */
+export class ValueWalker {
+  private maskedValues = 0;
+  private readonly fields = new Map<string, Record<string, number>>();
+
+  constructor(private readonly profile: MaskingProfile) {}
+
+  mask(value: unknown, field: string): Json {
+    return this.walk(value, field, 0);
+  }
+
+  report(): MaskingReportV1 {
+    const fields: FieldMaskingV1[] = [...this.fields].map(([field, entities]) => ({ field, entities }));
+    return { profile: this.profile.name, maskedValues: this.maskedValues, fields };
+  }
+
+  private walk(value: unknown, path: string, depth: number): Json {
+    if (value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))
+      return value;
+    if (depth >= MAX_DEPTH) return this.withhold(path);
+    if (typeof value === 'string') return this.string(value, path, depth);
+    if (Array.isArray(value)) return value.map((item) => this.walk(item, `${path}[]`, depth + 1));
+    if (isPlainObject(value)) return this.object(value, path, depth);
+    return this.withhold(path);
+  }
+
+  private string(text: string, path: string, depth: number): Json {
+    const container = parseContainer(text);
+    if (container) {
+      const before = this.maskedValues;
+      const masked = this.walk(container, path, depth + 1);
+      return this.maskedValues === before ? text : JSON.stringify(masked);
+    }
+    return this.text(text, path);
+  }
+
+  private object(value: Record<string, unknown>, path: string, depth: number): Json {
+    const out: Record<string, Json> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const masked = this.text(key, path);
+      let name = masked; // two keys may mask to the same text: keep both
+      for (let n = 2; Object.hasOwn(out, name); n++) name = `${masked}#${n}`;
+      define(out, name, this.walk(item, `${path}.${name}`, depth + 1));
+    }
+    return out;
+  }
+
+  /** Scans plain text and records what it masked under `path`. */
+  private text(text: string, path: string): string {
+    const masked = maskText(text, this.profile);
+    const kinds = Object.entries(masked.entities);
+    if (kinds.length === 0) return text;
+    this.maskedValues++;
+    for (const [entity, count] of kinds) this.count(path, entity, count);
+    return masked.text;
+  }
+
+  private withhold(path: string): Json {
+    this.maskedValues++;
+    this.count(path, UNINSPECTED, 1);
+    return WITHHELD;
+  }
+
+  private count(path: string, entity: string, n: number): void {
+    const field = path.length > MAX_FIELD_LENGTH ? `${path.slice(0, MAX_FIELD_LENGTH - 1)}…` : path;
+    const entities = this.fields.get(field) ?? {};
+    entities[entity] = (entities[entity] ?? 0) + n;
+    this.fields.set(field, entities);
+  }
+}
