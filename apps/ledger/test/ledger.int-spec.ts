@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import {
   ActionDecided,
+  ActionExecuted,
   ActionRequested,
   ActorV1,
   canonicalJson,
@@ -175,6 +176,40 @@ describe('ledger (real Kafka + PostgreSQL)', () => {
     const stored = mine(await entriesOf(actionId), requested.id);
     expect(stored).toHaveLength(1);
     expect(stored[0].event).toEqual(JSON.parse(JSON.stringify(requested)));
+  });
+
+  it('orders an event caused by a work message (never ledgered) after its lifecycle predecessor', async () => {
+    const action = newId();
+    const req = createEvent(ActionRequested, { source: '/verity/gateway', actionId: action, sessionId, actor, data: requested.data });
+    const dec = createEvent(ActionDecided, { source: '/verity/policy', actionId: action, sessionId, actor, causationId: req.id, data: decided.data });
+    const executed = createEvent(ActionExecuted, {
+      source: '/verity/gateway',
+      actionId: action,
+      sessionId,
+      actor,
+      causationId: newId(), // the masking reply: a work message the ledger never sees
+      data: {
+        payloadDigest: 'b'.repeat(64),
+        resultDigest: 'c'.repeat(64),
+        result: { columns: ['n'], rows: [[1]], rowCount: 1, truncated: false },
+        masking: { profile: 'default', maskedValues: 0, fields: [] },
+        durationMs: 3,
+      },
+    });
+    const parked = (id: string) => db.query('SELECT 1 FROM ledger.parked WHERE event_id = $1', [id]).then((rows: unknown[]) => rows.length === 1);
+
+    await publisher.publish(ActionExecuted, executed);
+    await waitFor(() => parked(executed.id), { what: 'executed to be parked' });
+    await publisher.publish(ActionDecided, dec);
+    await waitFor(() => parked(dec.id), { what: 'decided to be parked' });
+    await publisher.publish(ActionRequested, req);
+
+    const all = await waitFor(async () => {
+      const found = mine(await entriesOf(action), req.id, dec.id, executed.id);
+      return found.length === 3 && found;
+    }, { what: 'the three events to be appended' });
+    expect(all.map((e) => e.event.id)).toEqual([req.id, dec.id, executed.id]);
+    expect(all.map((e) => e.index - all[0].index)).toEqual([0, 1, 2]);
   });
 
   it('appends a parked event whose cause never arrives once it has waited long enough', async () => {

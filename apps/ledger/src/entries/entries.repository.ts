@@ -41,6 +41,10 @@ export class EntriesRepository {
     return tx.exists(LedgerEntryEntity, { where: { eventId } });
   }
 
+  hasActionEvent(tx: EntityManager, actionId: string, eventType: string): Promise<boolean> {
+    return tx.exists(LedgerEntryEntity, { where: { actionId, eventType } });
+  }
+
   /** The next 0-based position of an entry in its session (gap-free under the log lock). */
   async nextSessionSeq(tx: EntityManager, origin: string, sessionId: string): Promise<number> {
     const row = await tx
@@ -61,9 +65,15 @@ export class EntriesRepository {
     await tx.insert(ParkedEventEntity, parked);
   }
 
-  /** Removes and returns the parked events waiting for `causationId`, oldest first. */
-  async takeParkedCausedBy(tx: EntityManager, causationId: string): Promise<ParkedEventEntity[]> {
-    const parked = await tx.find(ParkedEventEntity, { where: { causationId }, order: { parkedAt: 'ASC', eventId: 'ASC' } });
+  /**
+   * Removes and returns the parked events that `appended` releases: those it caused and those
+   * waiting for its type in its action. Oldest first.
+   */
+  async takeParkedReleasedBy(tx: EntityManager, appended: { id: string; actionId: string; type: string }): Promise<ParkedEventEntity[]> {
+    const parked = await tx.find(ParkedEventEntity, {
+      where: [{ causationId: appended.id }, { actionId: appended.actionId, awaitsType: appended.type }],
+      order: { parkedAt: 'ASC', eventId: 'ASC' },
+    });
     if (parked.length > 0) await tx.delete(ParkedEventEntity, parked.map((p) => p.eventId));
     return parked;
   }

@@ -4,7 +4,8 @@ import { EntityManager } from 'typeorm';
 import { LedgerConfig } from '../config/ledger.config';
 import { EntriesRepository, NewEntry } from './entries.repository';
 import { LedgerEntryEntity } from './ledger-entry.entity';
-import { buildEntry, CanonicalEvent, canonicalEvent } from './ledger-entry';
+import { lifecyclePredecessor } from './causal-order';
+import { buildEntry, CanonicalEvent, canonicalEvent, PlainEvent } from './ledger-entry';
 import { LogStateEntity } from './log-state.entity';
 
 export type AppendResult =
@@ -56,11 +57,14 @@ export class EntriesService implements OnModuleInit, OnModuleDestroy {
         this.assertSameEvent(known.payloadSha256, incoming);
         return { outcome: 'duplicate' };
       }
-      if (causationid && !(await this.repo.isAppended(tx, causationid))) {
+      const awaitsType = lifecyclePredecessor(incoming.event) ?? null;
+      if (causationid && !(await this.causeIsLedgered(tx, incoming.event, causationid, awaitsType))) {
         await this.repo.park(tx, {
           eventId: id,
           causationId: causationid,
           eventType: incoming.event.type,
+          actionId: incoming.event.actionid,
+          awaitsType,
           payload: incoming.event,
           payloadSha256: incoming.sha256,
         });
@@ -97,13 +101,19 @@ export class EntriesService implements OnModuleInit, OnModuleDestroy {
     return this.repo.findByAction(this.origin, actionId);
   }
 
-  /** Appends `first`, then every parked event it (transitively) caused. */
+  /** Its cause is appended, or (when the cause is a work message) its lifecycle predecessor is. */
+  private async causeIsLedgered(tx: EntityManager, event: PlainEvent, causationId: string, awaitsType: string | null): Promise<boolean> {
+    if (await this.repo.isAppended(tx, causationId)) return true;
+    return awaitsType !== null && this.repo.hasActionEvent(tx, event.actionid, awaitsType);
+  }
+
+  /** Appends `first`, then every parked event it (transitively) releases. */
   private async appendWithDependents(tx: EntityManager, log: LogStateEntity, first: CanonicalEvent): Promise<NewEntry[]> {
     const appended: NewEntry[] = [];
     const queue = [first];
     for (let next = queue.shift(); next; next = queue.shift()) {
       appended.push(await this.appendOne(tx, log, next));
-      const released = await this.repo.takeParkedCausedBy(tx, next.event.id);
+      const released = await this.repo.takeParkedReleasedBy(tx, { id: next.event.id, actionId: next.event.actionid, type: next.event.type });
       queue.push(...released.map((p) => this.unpark(p.payload, p.payloadSha256)));
     }
     await this.repo.setSize(tx, log.origin, log.size);

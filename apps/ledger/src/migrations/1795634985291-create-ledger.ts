@@ -38,12 +38,15 @@ export class CreateLedger1795634985291 implements MigrationInterface {
         "event_id" uuid NOT NULL,
         "causation_id" uuid NOT NULL,
         "event_type" text NOT NULL,
+        "action_id" uuid NOT NULL,
+        "awaits_type" text,
         "payload" jsonb NOT NULL,
         "payload_sha256" text NOT NULL,
         "parked_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         CONSTRAINT "PK_parked" PRIMARY KEY ("event_id")
       )`);
     await db.query(`CREATE INDEX "IDX_parked_causation_id" ON "ledger"."parked" ("causation_id")`);
+    await db.query(`CREATE INDEX "IDX_parked_action_id" ON "ledger"."parked" ("action_id")`);
     await db.query(`
       CREATE TABLE "ledger"."outbox" (
         "origin" text NOT NULL,
