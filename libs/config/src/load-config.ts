@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 
@@ -18,11 +19,14 @@ export function loadConfig<T extends object>(cls: ClassConstructor<T>, env: Node
   const values: Record<string, unknown> = {};
   for (const key of Object.keys(defaults)) {
     const raw = env[key];
-    values[key] = raw === undefined || raw === '' ? defaults[key] : raw;
+    const fallback = defaults[key];
+    if (raw === undefined || raw === '') values[key] = fallback;
+    // Typed by its default: the class needs no type annotations for numbers and booleans.
+    else if (typeof fallback === 'number') values[key] = /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : raw;
+    else if (typeof fallback === 'boolean') values[key] = raw === 'true' ? true : raw === 'false' ? false : raw;
+    else values[key] = raw;
   }
-  const config = plainToInstance(cls, values, {
-    enableImplicitConversion: true,
-  });
+  const config = plainToInstance(cls, values);
   const errors = validateSync(config, {
     whitelist: true,
     forbidUnknownValues: true,

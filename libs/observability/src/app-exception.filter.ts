@@ -18,30 +18,6 @@ const HTTP_CODES: Record<number, string> = {
   415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
 };
 
-/** body-parser errors carry a `type` and a 4xx `status`. */
-function bodyParserError(err: unknown): { status: number; code: string; message: string } | undefined {
-  const e = err as { type?: string; status?: number; message?: string };
-  if (typeof e?.type !== 'string' || typeof e.status !== 'number' || e.status < 400 || e.status >= 500)
-    return undefined;
-  if (e.type === 'entity.parse.failed')
-    return {
-      status: 400,
-      code: 'REQUEST.MALFORMED_JSON',
-      message: 'request body is not valid JSON',
-    };
-  if (e.type === 'entity.too.large')
-    return {
-      status: 413,
-      code: 'REQUEST.TOO_LARGE',
-      message: 'request body is too large',
-    };
-  return {
-    status: e.status,
-    code: 'REQUEST.INVALID',
-    message: e.message ?? 'invalid request',
-  };
-}
-
 /**
  * One error shape for every HTTP answer: `{ error: { code, message, details? } }`.
  * Domain errors map to statuses by code; anything unexpected becomes a 500 with an error id
@@ -77,12 +53,6 @@ export class AppExceptionFilter implements ExceptionFilter {
         };
       }
     }
-    const parsed = bodyParserError(exception);
-    if (parsed)
-      return {
-        status: parsed.status,
-        body: { error: { code: parsed.code, message: parsed.message } },
-      };
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();
       const code = HTTP_CODES[status] ?? 'REQUEST.INVALID';

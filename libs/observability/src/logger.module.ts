@@ -17,23 +17,28 @@ export const REDACTED_PATHS = [
 @Module({})
 export class AppLoggerModule {
   static forApp(app: string): DynamicModule {
-    const config = loadConfig(PlatformConfig);
     return {
       module: AppLoggerModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            base: { app, instance: config.INSTANCE_ID },
-            redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
-            genReqId: (req) =>
-              typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID(),
-            autoLogging: {
-              ignore: (req) => /^\/(health|metrics)/.test(req.url ?? ''),
-            },
-            customProps: (req) => ({
-              actionId: (req as { actionId?: string }).actionId,
-            }),
+        // Async so the environment is read when the app is created, not when its module loads.
+        LoggerModule.forRootAsync({
+          useFactory: () => {
+            const config = loadConfig(PlatformConfig);
+            return {
+              pinoHttp: {
+                level: config.LOG_LEVEL,
+                base: { app, instance: config.INSTANCE_ID },
+                redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+                genReqId: (req) =>
+                  typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID(),
+                autoLogging: {
+                  ignore: (req) => /^\/(health|metrics)/.test(req.url ?? ''),
+                },
+                customProps: (req) => ({
+                  actionId: (req as { actionId?: string }).actionId,
+                }),
+              },
+            };
           },
         }),
       ],

@@ -2,7 +2,7 @@ import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { ConsumerOptions, KafkaServers } from '@verity/kafka';
-import { AppExceptionFilter, requestValidationPipe } from '@verity/observability';
+import { AppExceptionFilter, jsonBody, requestValidationPipe } from '@verity/observability';
 import { Logger } from 'nestjs-pino';
 
 export interface ServiceOptions {
@@ -26,7 +26,7 @@ export async function bootstrapService(module: Type<unknown>, options: ServiceOp
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: options.bodyLimit ?? '1mb' });
+  app.use(...jsonBody(options.bodyLimit ?? '1mb'));
   app.useGlobalFilters(new AppExceptionFilter());
   app.useGlobalPipes(requestValidationPipe());
   app.enableShutdownHooks();

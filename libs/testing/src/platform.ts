@@ -25,11 +25,13 @@ export interface PlatformOptions {
 export function seedTarget(database: string, secretsDir: string): void {
   const admin = new URL(testDatabaseUrl());
   admin.pathname = '/postgres';
-  const script = `import(${JSON.stringify(path.join(REPO_ROOT, 'scripts/seed-demo.mjs'))}).then((m) => m.seedDemo(${JSON.stringify({
-    adminUrl: admin.toString(),
-    database,
-    secretsDir,
-  })}))`;
+  const script = `import(${JSON.stringify(path.join(REPO_ROOT, 'scripts/seed-demo.mjs'))}).then((m) => m.seedDemo(${JSON.stringify(
+    {
+      adminUrl: admin.toString(),
+      database,
+      secretsDir,
+    },
+  )}))`;
   execFileSync(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
 }
 
@@ -40,7 +42,13 @@ export function seedTarget(database: string, secretsDir: string): void {
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
   const base = options.basePort ?? 18080;
-  const ports: Record<AppName, number> = { gateway: base, audit: base + 1, ledger: base + 2, policy: base + 3, masking: base + 4 };
+  const ports: Record<AppName, number> = {
+    gateway: base,
+    audit: base + 1,
+    ledger: base + 2,
+    policy: base + 3,
+    masking: base + 4,
+  };
   const home = path.join(REPO_ROOT, '.verity');
   const work = path.join(home, 'e2e');
   mkdirSync(work, { recursive: true });
@@ -85,7 +93,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const children = new Map<AppName, ChildProcess>();
   const output = Object.fromEntries(APPS.map((a) => [a, [] as string[]])) as Record<AppName, string[]>;
   for (const app of APPS) {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/apps', app, 'src/main.js')], { env, cwd: REPO_ROOT });
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/apps', app, 'src/main.js')], {
+      env,
+      cwd: REPO_ROOT,
+    });
     child.stdout?.on('data', (chunk: Buffer) => output[app].push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => output[app].push(chunk.toString()));
     children.set(app, child);
@@ -101,7 +112,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     for (const app of APPS) {
       await waitFor(
         async () => {
-          if (children.get(app)?.exitCode !== null) throw new Error(`${app} exited:\n${output[app].join('').slice(-3000)}`);
+          if (children.get(app)?.exitCode !== null)
+            throw new Error(`${app} exited:\n${output[app].join('').slice(-3000)}`);
           return (await fetch(`${url[app]}/health/ready`)).ok;
         },
         { timeoutMs: 90_000, what: `${app} to be ready` },
