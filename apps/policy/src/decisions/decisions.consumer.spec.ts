@@ -1,0 +1,50 @@
+import { Logger } from '@nestjs/common';
+import { ActionDecided, ActionRequested, createEvent, digestOf, newId } from '@verity/contracts';
+import { EventPublisher } from '@verity/kafka';
+import { SqlAnalysisService } from '../analysis/sql-analysis.service';
+import { DecisionsConsumer } from './decisions.consumer';
+import { DecisionsService } from './decisions.service';
+
+describe('DecisionsConsumer', () => {
+  const analyser = new SqlAnalysisService();
+  beforeAll(() => analyser.onModuleInit());
+  afterEach(() => jest.restoreAllMocks());
+
+  it('publishes one ActionDecided caused by the request and logs it without SQL or params', async () => {
+    const publish = jest.fn().mockResolvedValue(undefined);
+    const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const consumer = new DecisionsConsumer(new DecisionsService(analyser), { publish } as unknown as EventPublisher);
+    const payload = { sql: "SELECT * FROM customers WHERE email = 'zed@example.com'", params: ['p4ssw0rd-param'] };
+    const actor = { subject: 'alice', issuer: 'dev', kind: 'agent' as const, actingParties: [], groups: [] };
+    const request = createEvent(ActionRequested, {
+      source: '/verity/gateway',
+      actionId: newId(),
+      sessionId: 'sess-1',
+      actor,
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      data: { connection: 'demo-db', operation: 'sql.query', payload, payloadDigest: digestOf(payload), agent: {} },
+    });
+
+    await consumer.onActionRequested(request);
+
+    expect(publish).toHaveBeenCalledTimes(1);
+    const [def, event] = publish.mock.calls[0];
+    expect(def).toBe(ActionDecided);
+    expect(event).toMatchObject({
+      source: '/verity/policy',
+      actionid: request.actionid,
+      sessionid: 'sess-1',
+      causationid: request.id,
+      traceparent: request.traceparent,
+      actor,
+      data: { decision: 'allow' },
+    });
+    expect(logged).toHaveBeenCalledWith(
+      expect.objectContaining({ actionId: request.actionid, decision: 'allow' }),
+      'action decided',
+    );
+    const lines = JSON.stringify(logged.mock.calls);
+    expect(lines).not.toContain('p4ssw0rd-param');
+    expect(lines).not.toContain('zed@example.com');
+  });
+});
