@@ -13,11 +13,10 @@ import {
 } from '@verity/contracts';
 import { EventPublisher } from '@verity/kafka';
 import { bootstrapService } from '@verity/platform';
-import { testKafkaBrokers, useTestEnvironment, waitFor } from '@verity/testing';
+import { testKafkaBrokers, TopicTap, useTestEnvironment, waitFor } from '@verity/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { AddressInfo } from 'node:net';
 import { MASKING_SERVICE, MaskingModule } from '../src/masking.module';
-import { TopicTap } from './topic-tap';
 
 const actor: ActorV1 = {
   subject: 'alice',

@@ -1,5 +1,5 @@
 import { newId } from '@verity/contracts';
-import { waitFor } from '@verity/testing';
+import { waitFor } from './wait-for';
 import { Consumer, Kafka } from 'kafkajs';
 
 export interface TappedMessage {
@@ -28,6 +28,8 @@ export class TopicTap {
     await admin.disconnect();
     const consumer = kafka.consumer({ groupId: `test-tap-${newId()}`, maxWaitTimeInMs: 100 });
     const tap = new TopicTap(consumer);
+    let joined = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: false });
     await consumer.run({
@@ -45,6 +47,7 @@ export class TopicTap {
     for (const { topic, offsets } of ends) {
       for (const { partition, offset } of offsets) consumer.seek({ topic, partition, offset });
     }
+    await waitFor(() => joined, { what: 'topic tap to join its group' });
     return tap;
   }
 
