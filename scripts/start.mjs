@@ -84,11 +84,16 @@ try {
   await new Promise(() => {});
 }
 
-for (const app of selected) say(`${app.name.padEnd(8)} http://127.0.0.1:${portOf(app)}  (logs: ${path.join(logs, `${app.name}.log`)})`);
+for (const app of selected)
+  say(`${app.name.padEnd(8)} http://127.0.0.1:${portOf(app)}  (logs: ${path.join(logs, `${app.name}.log`)})`);
 if (!values.only) {
   const { DevIssuer } = createRequire(import.meta.url)('../dist/libs/identity/src/index.js');
   const issuer = await DevIssuer.load(home);
-  const token = await issuer.mint({ sub: 'alice', groups: ['analysts', 'compliance'], act: { sub: 'agent:support-bot' } });
+  const token = await issuer.mint({
+    sub: 'alice',
+    groups: ['analysts', 'compliance'],
+    act: { sub: 'agent:support-bot' },
+  });
   const gateway = `http://127.0.0.1:${portOf(APPS.find((a) => a.name === 'gateway'))}`;
   const audit = `http://127.0.0.1:${portOf(APPS.find((a) => a.name === 'audit'))}`;
   const body = JSON.stringify({

@@ -83,7 +83,11 @@ describe('an agent action, end to end', () => {
   it('runs an allowed read, answers with masked rows, ledgers every step and shows it in the audit view', async () => {
     const res = await act(sqlAction('SELECT id, full_name, email FROM customers ORDER BY id LIMIT 3'));
     expect(res.status).toBe(200);
-    const answer = (await res.json()) as { actionId: string; decision: string; result: { columns: string[]; rows: unknown[][] } };
+    const answer = (await res.json()) as {
+      actionId: string;
+      decision: string;
+      result: { columns: string[]; rows: unknown[][] };
+    };
     expect(answer.decision).toBe('allow');
     expect(answer.result.columns).toEqual(['id', 'full_name', 'email']);
     expect(answer.result.rows).toHaveLength(3);
@@ -100,7 +104,9 @@ describe('an agent action, end to end', () => {
     const indices = rows.map((r) => Number(r.index));
     expect([...indices].sort((a, b) => a - b)).toEqual(indices);
     for (const row of rows) {
-      const leaf = createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(row.entry, 'utf8')])).digest('hex');
+      const leaf = createHash('sha256')
+        .update(Buffer.concat([Buffer.from([0]), Buffer.from(row.entry, 'utf8')]))
+        .digest('hex');
       expect(row.leaf_hash).toBe(leaf);
       const canonical = canonicalJson(row.payload);
       expect(createHash('sha256').update(canonical).digest('hex')).toBe(row.payload_sha256);
@@ -136,8 +142,11 @@ describe('an agent action, end to end', () => {
       'verity.action.decided.v1',
       'verity.action.denied.v1',
     ]);
-    const { rows: count } = await db.query('SELECT 1 FROM customers LIMIT 1').catch(() => ({ rows: [] }));
-    expect(count).toBeDefined();
+    const target = new Client({ connectionString: testDatabaseUrl().replace(/\/[^/]+$/, '/verity_test_demo') });
+    await target.connect();
+    const { rows: left } = await target.query<{ n: string }>('SELECT count(*) AS n FROM customers');
+    await target.end();
+    expect(Number(left[0].n)).toBeGreaterThan(0);
     await auditRecord(body.error.details.actionId, (r) => r.status === 'denied');
   });
 
@@ -179,10 +188,29 @@ describe('an agent action, end to end', () => {
 
   it('dead-letters a malformed message on a topic and keeps serving actions', async () => {
     const kafka = new Kafka({ clientId: 'e2e', brokers: testKafkaBrokers().split(','), logLevel: 0 });
+    const reasons: string[] = [];
+    const reader = kafka.consumer({ groupId: `e2e.dlq.${newId()}`, maxWaitTimeInMs: 100 });
+    await reader.connect();
+    await reader.subscribe({ topic: 'gateway.action.requested.v1.dlq', fromBeginning: true });
+    await reader.run({
+      eachMessage: async ({ message }) => {
+        if (message.key?.toString() === session) reasons.push(message.headers?.['verity-dlq-code']?.toString() ?? '');
+      },
+    });
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic: 'gateway.action.requested.v1', messages: [{ key: session, value: '{"specversion":"1.0"}' }] });
+    await producer.send({
+      topic: 'gateway.action.requested.v1',
+      messages: [{ key: session, value: '{"specversion":"1.0"}' }],
+    });
     await producer.disconnect();
+    try {
+      // Both consumers of the topic (policy and ledger) set it aside with the reason.
+      await waitFor(() => reasons.length >= 2, { what: 'the malformed message on the dead-letter topic' });
+      expect(reasons).toEqual(['CONTRACT.INVALID_EVENT', 'CONTRACT.INVALID_EVENT']);
+    } finally {
+      await reader.disconnect();
+    }
     const res = await act(sqlAction('SELECT count(*) AS n FROM customers', 'demo-db', 4));
     expect(res.status).toBe(200);
   });
