@@ -5,7 +5,8 @@ export class LedgerConfig {
   @IsInt() @Min(0) @Max(65535) LEDGER_PORT = 8082;
 
   /** Names this log in every entry and checkpoint (like a transparency log's origin line). */
-  @IsString() @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'LEDGER_ORIGIN must be 1-200 printable ASCII characters without spaces' })
+  @IsString()
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'LEDGER_ORIGIN must be 1-200 printable ASCII characters without spaces' })
   LEDGER_ORIGIN = 'verity.local/ledger';
 
   /**

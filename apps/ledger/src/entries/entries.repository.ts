@@ -69,17 +69,28 @@ export class EntriesRepository {
    * Removes and returns the parked events that `appended` releases: those it caused and those
    * waiting for its type in its action. Oldest first.
    */
-  async takeParkedReleasedBy(tx: EntityManager, appended: { id: string; actionId: string; type: string }): Promise<ParkedEventEntity[]> {
+  async takeParkedReleasedBy(
+    tx: EntityManager,
+    appended: { id: string; actionId: string; type: string },
+  ): Promise<ParkedEventEntity[]> {
     const parked = await tx.find(ParkedEventEntity, {
       where: [{ causationId: appended.id }, { actionId: appended.actionId, awaitsType: appended.type }],
       order: { parkedAt: 'ASC', eventId: 'ASC' },
     });
-    if (parked.length > 0) await tx.delete(ParkedEventEntity, parked.map((p) => p.eventId));
+    if (parked.length > 0)
+      await tx.delete(
+        ParkedEventEntity,
+        parked.map((p) => p.eventId),
+      );
     return parked;
   }
 
   staleParked(tx: EntityManager, parkedBefore: Date, limit: number): Promise<ParkedEventEntity[]> {
-    return tx.find(ParkedEventEntity, { where: { parkedAt: LessThan(parkedBefore) }, order: { parkedAt: 'ASC', eventId: 'ASC' }, take: limit });
+    return tx.find(ParkedEventEntity, {
+      where: { parkedAt: LessThan(parkedBefore) },
+      order: { parkedAt: 'ASC', eventId: 'ASC' },
+      take: limit,
+    });
   }
 
   /** True when this call removed it (it may already have been released by a cascade). */
@@ -120,7 +131,9 @@ export class EntriesRepository {
     await runner.connect();
     try {
       const key = `ledger.outbox:${origin}`;
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [key])) as Array<{ locked: boolean }>;
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [key])) as Array<{
+        locked: boolean;
+      }>;
       if (!locked) return false;
       try {
         await work();

@@ -38,7 +38,9 @@ export class EntriesService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     const every = Math.min(Math.max(this.config.LEDGER_PARK_TIMEOUT_MS / 4, 1_000), 60_000);
     this.sweeper = setInterval(() => {
-      this.releaseStaleParked().catch((err: Error) => this.logger.error({ err: err.message }, 'releasing stale parked events failed'));
+      this.releaseStaleParked().catch((err: Error) =>
+        this.logger.error({ err: err.message }, 'releasing stale parked events failed'),
+      );
     }, every);
     this.sweeper.unref();
   }
@@ -68,7 +70,10 @@ export class EntriesService implements OnModuleInit, OnModuleDestroy {
           payload: incoming.event,
           payloadSha256: incoming.sha256,
         });
-        this.logger.log({ eventId: id, causationId: causationid, actionId: incoming.event.actionid }, 'event parked until its cause is appended');
+        this.logger.log(
+          { eventId: id, causationId: causationid, actionId: incoming.event.actionid },
+          'event parked until its cause is appended',
+        );
         return { outcome: 'parked' };
       }
       return { outcome: 'appended', entries: await this.appendWithDependents(tx, log, incoming) };
@@ -86,7 +91,10 @@ export class EntriesService implements OnModuleInit, OnModuleDestroy {
       const appended: NewEntry[] = [];
       for (const parked of stale) {
         if (!(await this.repo.removeParked(tx, parked.eventId))) continue; // released by an earlier cascade
-        this.logger.warn({ eventId: parked.eventId, causationId: parked.causationId, parkedAt: parked.parkedAt }, 'cause never arrived: appending parked event out of causal order');
+        this.logger.warn(
+          { eventId: parked.eventId, causationId: parked.causationId, parkedAt: parked.parkedAt },
+          'cause never arrived: appending parked event out of causal order',
+        );
         appended.push(...(await this.appendWithDependents(tx, log, canonicalEvent(parked.payload))));
       }
       return appended;
@@ -102,18 +110,31 @@ export class EntriesService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Its cause is appended, or (when the cause is a work message) its lifecycle predecessor is. */
-  private async causeIsLedgered(tx: EntityManager, event: PlainEvent, causationId: string, awaitsType: string | null): Promise<boolean> {
+  private async causeIsLedgered(
+    tx: EntityManager,
+    event: PlainEvent,
+    causationId: string,
+    awaitsType: string | null,
+  ): Promise<boolean> {
     if (await this.repo.isAppended(tx, causationId)) return true;
     return awaitsType !== null && this.repo.hasActionEvent(tx, event.actionid, awaitsType);
   }
 
   /** Appends `first`, then every parked event it (transitively) releases. */
-  private async appendWithDependents(tx: EntityManager, log: LogStateEntity, first: CanonicalEvent): Promise<NewEntry[]> {
+  private async appendWithDependents(
+    tx: EntityManager,
+    log: LogStateEntity,
+    first: CanonicalEvent,
+  ): Promise<NewEntry[]> {
     const appended: NewEntry[] = [];
     const queue = [first];
     for (let next = queue.shift(); next; next = queue.shift()) {
       appended.push(await this.appendOne(tx, log, next));
-      const released = await this.repo.takeParkedReleasedBy(tx, { id: next.event.id, actionId: next.event.actionid, type: next.event.type });
+      const released = await this.repo.takeParkedReleasedBy(tx, {
+        id: next.event.id,
+        actionId: next.event.actionid,
+        type: next.event.type,
+      });
       queue.push(...released.map((p) => this.unpark(p.payload, p.payloadSha256)));
     }
     await this.repo.setSize(tx, log.origin, log.size);
@@ -145,15 +166,30 @@ export class EntriesService implements OnModuleInit, OnModuleDestroy {
     const event = canonicalEvent(payload);
     if (event.sha256 !== parkedSha256) {
       // JSON stored as jsonb should read back to the same canonical form; say so if it did not.
-      this.logger.error({ eventId: event.event.id, parkedSha256, sha256: event.sha256 }, 'parked event changed digest in storage');
+      this.logger.error(
+        { eventId: event.event.id, parkedSha256, sha256: event.sha256 },
+        'parked event changed digest in storage',
+      );
     }
     return event;
   }
 
   private assertSameEvent(knownSha256: string, incoming: CanonicalEvent): void {
     if (knownSha256 === incoming.sha256) return;
-    const details = { eventId: incoming.event.id, eventType: incoming.event.type, ledgered: knownSha256, received: incoming.sha256 };
-    this.logger.error(details, 'conflicting duplicate: an event id already in the ledger arrived with different content');
-    throw new DomainError('LEDGER.CONFLICTING_DUPLICATE', `event ${incoming.event.id} is already ledgered with a different digest`, details);
+    const details = {
+      eventId: incoming.event.id,
+      eventType: incoming.event.type,
+      ledgered: knownSha256,
+      received: incoming.sha256,
+    };
+    this.logger.error(
+      details,
+      'conflicting duplicate: an event id already in the ledger arrived with different content',
+    );
+    throw new DomainError(
+      'LEDGER.CONFLICTING_DUPLICATE',
+      `event ${incoming.event.id} is already ledgered with a different digest`,
+      details,
+    );
   }
 }

@@ -9,7 +9,13 @@ function requested() {
     source: '/verity/gateway',
     actionId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
     sessionId: 'session-1',
-    actor: { subject: 'alice', issuer: 'urn:test', kind: 'agent', actingParties: [{ subject: 'bot' }], groups: ['analysts'] },
+    actor: {
+      subject: 'alice',
+      issuer: 'urn:test',
+      kind: 'agent',
+      actingParties: [{ subject: 'bot' }],
+      groups: ['analysts'],
+    },
     data: {
       connection: 'demo-db',
       operation: 'sql.query',
