@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { ActionEntity } from './action.entity';
+import { ActionRecord } from './action-projection';
+import { ActionCursor } from './cursor';
+
+export interface ActionFilters {
+  sessionId?: string;
+  identity?: string;
+  connection?: string;
+  decision?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+  q?: string;
+}
+
+/** `%`, `_` and `\` match themselves in a LIKE pattern. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+@Injectable()
+export class ActionsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  /** The action's row, locked until the transaction ends; null when there is none yet. */
+  lockAction(tx: EntityManager, actionId: string): Promise<ActionEntity | null> {
+    return tx.findOne(ActionEntity, { where: { actionId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async saveAction(tx: EntityManager, row: ActionRecord): Promise<void> {
+    await tx.save(ActionEntity, row);
+  }
+
+  /** Raises the origin's high-water mark (never lowers it). */
+  async recordApplied(tx: EntityManager, origin: string, index: number): Promise<void> {
+    await tx.query(
+      `INSERT INTO "audit"."projection_state" ("origin", "last_index") VALUES ($1, $2)
+       ON CONFLICT ("origin") DO UPDATE
+       SET "last_index" = GREATEST("projection_state"."last_index", EXCLUDED."last_index"), "updated_at" = now()`,
+      [origin, index],
+    );
+  }
+
+  findAction(actionId: string): Promise<ActionEntity | null> {
+    return this.db.manager.findOne(ActionEntity, { where: { actionId } });
+  }
+
+  /** Requested actions matching every filter, newest first, after the cursor. */
+  list(filters: ActionFilters, limit: number, after?: ActionCursor): Promise<ActionEntity[]> {
+    const query = this.db.manager.createQueryBuilder(ActionEntity, 'a').where('a.requestedAt IS NOT NULL');
+    if (filters.sessionId) query.andWhere('a.sessionId = :sessionId', { sessionId: filters.sessionId });
+    if (filters.identity) {
+      query.andWhere(`(a.identitySubject = :identity OR a.actor -> 'actingParties' @> :party::jsonb)`, {
+        identity: filters.identity,
+        party: JSON.stringify([{ subject: filters.identity }]),
+      });
+    }
+    if (filters.connection) query.andWhere('a.connection = :connection', { connection: filters.connection });
+    if (filters.decision) query.andWhere('a.decision = :decision', { decision: filters.decision });
+    if (filters.status) query.andWhere('a.status = :status', { status: filters.status });
+    if (filters.from) query.andWhere('a.requestedAt >= :from', { from: filters.from });
+    if (filters.to) query.andWhere('a.requestedAt < :to', { to: filters.to });
+    if (filters.q) {
+      query.andWhere('(a.sql ILIKE :q OR a.agentThought ILIKE :q)', { q: `%${likeLiteral(filters.q)}%` });
+    }
+    if (after) {
+      query.andWhere('(a.requestedAt, a.actionId) < (:afterAt, :afterId)', {
+        afterAt: after.requestedAt,
+        afterId: after.actionId,
+      });
+    }
+    return query.orderBy('a.requestedAt', 'DESC').addOrderBy('a.actionId', 'DESC').limit(limit).getMany();
+  }
+
+  /** A session's actions in the agent's step order, then time. */
+  listSession(sessionId: string): Promise<ActionEntity[]> {
+    return this.db.manager
+      .createQueryBuilder(ActionEntity, 'a')
+      .where('a.sessionId = :sessionId', { sessionId })
+      .orderBy('a.agentStep', 'ASC', 'NULLS LAST')
+      .addOrderBy('a.requestedAt', 'ASC', 'NULLS LAST')
+      .addOrderBy('a.actionId', 'ASC')
+      .getMany();
+  }
+}
