@@ -21,6 +21,7 @@ import { EventPublisher } from '@verity/kafka';
 import { bootstrapService } from '@verity/platform';
 import { useTestEnvironment, waitFor } from '@verity/testing';
 import { DataSource } from 'typeorm';
+import { AUDIT_APP, AUDIT_CONSUMERS, AuditModule } from '../src/audit.module';
 
 jest.setTimeout(60_000);
 
@@ -188,7 +189,6 @@ describe('audit (real Kafka + PostgreSQL)', () => {
 
   beforeAll(async () => {
     useTestEnvironment(process.env.LOG_LEVEL ? {} : { LOG_LEVEL: 'warn' });
-    const { AuditModule, AUDIT_APP, AUDIT_CONSUMERS } = await import('../src/audit.module');
     app = await bootstrapService(AuditModule, { app: AUDIT_APP, port: 0, consumers: AUDIT_CONSUMERS });
     url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     publisher = app.get(EventPublisher);
@@ -228,7 +228,10 @@ describe('audit (real Kafka + PostgreSQL)', () => {
       sql: aRequested.data.payload.sql,
       params: [1],
       payloadDigest: aRequested.data.payloadDigest,
-      agent: { step: 1, thought: 'find the customer', tool: 'sql', model: 'test-model' },
+      step: 1,
+      thought: 'find the customer',
+      tool: 'sql',
+      model: 'test-model',
       requestedAt: aRequested.time,
       decision: 'allow',
       reasons: ['analysts may read'],
@@ -325,7 +328,7 @@ describe('audit (real Kafka + PostgreSQL)', () => {
     const { status, body } = await get(`/v1/audit/sessions/${sessionId}`);
     expect(status).toBe(200);
     expect(body.sessionId).toBe(sessionId);
-    expect(body.actions.map((x: Json) => [x.actionId, x.agent.step])).toEqual([
+    expect(body.actions.map((x: Json) => [x.actionId, x.step])).toEqual([
       [a, 1],
       [b, 2],
       [c, 3],

@@ -17,6 +17,7 @@ import { bootstrapService } from '@verity/platform';
 import { TopicTap, useTestEnvironment, waitFor } from '@verity/testing';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { LEDGER_APP, LEDGER_CONSUMERS, LedgerModule } from '../src/ledger.module';
 import { LedgerConfig } from '../src/config/ledger.config';
 import { EntriesService } from '../src/entries/entries.service';
 
@@ -91,8 +92,6 @@ describe('ledger (real Kafka + PostgreSQL)', () => {
 
   beforeAll(async () => {
     useTestEnvironment(process.env.LOG_LEVEL ? {} : { LOG_LEVEL: 'warn' });
-    // Imported after the environment is set: the module reads its logging config when loaded.
-    const { LedgerModule, LEDGER_APP, LEDGER_CONSUMERS } = await import('../src/ledger.module');
     app = await bootstrapService(LedgerModule, { app: LEDGER_APP, port: 0, consumers: LEDGER_CONSUMERS });
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     publisher = app.get(EventPublisher);

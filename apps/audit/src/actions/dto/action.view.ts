@@ -13,7 +13,11 @@ export interface ActionView {
   sql: string | null;
   params: unknown[] | null;
   payloadDigest: string | null;
-  agent: { step: number | null; thought: string | null; tool: string | null; model: string | null };
+  /** The agent's ReAct step that produced the action. */
+  step: number | null;
+  thought: string | null;
+  tool: string | null;
+  model: string | null;
   requestedAt: string | null;
   decision: string | null;
   reasons: string[] | null;
@@ -50,7 +54,10 @@ export function toActionView(row: ActionEntity): ActionView {
     sql: row.sql,
     params: row.params,
     payloadDigest: row.payloadDigest,
-    agent: { step: row.agentStep, thought: row.agentThought, tool: row.agentTool, model: row.agentModel },
+    step: row.agentStep,
+    thought: row.agentThought,
+    tool: row.agentTool,
+    model: row.agentModel,
     requestedAt: iso(row.requestedAt),
     decision: row.decision,
     reasons: row.reasons,
