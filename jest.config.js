@@ -17,6 +17,8 @@ const moduleNameMapper = { '^@verity/([a-z-]+)$': '<rootDir>/libs/$1/src' };
 const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
 
 module.exports = {
+  // Jest applies testTimeout only at the top level; int and e2e hooks boot real services.
+  testTimeout: 60_000,
   reporters: ['default', '<rootDir>/libs/testing/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
@@ -25,14 +27,12 @@ module.exports = {
       displayName: 'int',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/global-setup.js',
-      testTimeout: 60_000,
     },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/global-setup.js',
-      testTimeout: 120_000,
     },
   ],
 };

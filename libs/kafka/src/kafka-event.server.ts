@@ -16,7 +16,11 @@ export interface KafkaEventServerOptions {
   groupId: string;
   /** Runs only the handlers registered with this consumer name. */
   name?: string;
-  /** Where a new group starts: true for durable work, false for per-instance reply listeners. */
+  /**
+   * Where a group without committed offsets starts: at the beginning (durable work), or, when
+   * false, at the topics' end as of start-up (per-instance reply listeners). The end offsets
+   * are committed for the group before it joins, so nothing produced after start-up is missed.
+   */
   fromBeginning?: boolean;
   /** When false, invalid messages are logged and skipped instead of dead-lettered. */
   deadLetter?: boolean;
@@ -83,16 +87,36 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       this.log.error({ err: payload.error?.message, restart: payload.restart }, 'consumer crashed');
     });
     await this.options.publisher.connect();
+    const fromBeginning = this.options.fromBeginning ?? true;
+    if (!fromBeginning) await this.startAtEnd(topics);
     await consumer.connect();
-    await consumer.subscribe({
-      topics,
-      fromBeginning: this.options.fromBeginning ?? true,
-    });
+    await consumer.subscribe({ topics, fromBeginning });
     await consumer.run({
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachMessage: (payload) => this.process(payload, handlers),
     });
     this.log.log({ topics }, 'consuming');
+  }
+
+  /** Commits the current end offsets for a group that has none yet. */
+  private async startAtEnd(topics: string[]): Promise<void> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics });
+      const fresh = committed.every((t) => t.partitions.every((p) => p.offset === '-1'));
+      if (!fresh) return;
+      for (const topic of topics) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        await admin.setOffsets({
+          groupId: this.options.groupId,
+          topic,
+          partitions: ends.map(({ partition, offset }) => ({ partition, offset })),
+        });
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private async process(payload: EachMessagePayload, handlers: Map<string, MessageHandler>): Promise<void> {

@@ -21,6 +21,7 @@ export function dataSourceOptions(url: string, app: AppPersistence, poolSize = 1
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    extra: { max: poolSize },
+    // Raw SQL (in migrations too) resolves unqualified names in the app's own schema.
+    extra: { max: poolSize, options: `-c search_path=${app.schema},public` },
   };
 }

@@ -17,6 +17,6 @@ export function testKafkaBrokers(): string {
 export function useTestEnvironment(extra: Record<string, string> = {}): void {
   process.env.DATABASE_URL = testDatabaseUrl();
   process.env.KAFKA_BROKERS = testKafkaBrokers();
-  process.env.LOG_LEVEL ??= 'warn';
+  if (!process.env.LOG_LEVEL) process.env.LOG_LEVEL = 'warn';
   Object.assign(process.env, extra);
 }
