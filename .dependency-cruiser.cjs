@@ -34,7 +34,10 @@ module.exports = {
       name: 'testing-lib-only-in-tests',
       comment: 'libs/testing is for tests.',
       severity: 'error',
-      from: { path: '^(apps|libs)/', pathNot: '(\\.spec|\\.int-spec|\\.e2e-spec)\\.ts$|^libs/testing/|^(apps|libs)/[^/]+/test/' },
+      from: {
+        path: '^(apps|libs)/',
+        pathNot: '(\\.spec|\\.int-spec|\\.e2e-spec)\\.ts$|^libs/testing/|^(apps|libs)/[^/]+/test/',
+      },
       to: { path: '^libs/testing/' },
     },
   ],
