@@ -31,6 +31,22 @@ export interface KafkaEventServerOptions {
 }
 
 /**
+ * Retries an admin operation while the broker says to try again (e.g. a fresh broker's group
+ * coordinator still loading `__consumer_offsets`), for up to half a minute.
+ */
+async function retryWhileRetriable<T>(operation: () => Promise<T>, deadlineMs = 30_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (err) {
+      if (!(err as { retriable?: boolean }).retriable || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 1_000)));
+    }
+  }
+}
+
+/**
  * A Nest microservice transport over kafkajs. Handlers are ordinary `@ConsumeEvent` methods
  * (with pipes, guards and interceptors, since apps connect it with inheritAppConfig).
  *
@@ -88,7 +104,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     });
     await this.options.publisher.connect();
     const fromBeginning = this.options.fromBeginning ?? true;
-    if (!fromBeginning) await this.startAtEnd(topics);
+    if (!fromBeginning) await retryWhileRetriable(() => this.startAtEnd(topics));
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning });
     await consumer.run({
