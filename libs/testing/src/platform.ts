@@ -16,7 +16,7 @@ export interface RunningPlatform {
 }
 
 export interface PlatformOptions {
-  /** First of five consecutive ports (gateway, audit, ledger, policy, masking). */
+  /** First of five consecutive ports (gateway, audit, ledger, policy, masking); E2E_BASE_PORT, else 18080. */
   basePort?: number;
   env?: Record<string, string>;
 }
@@ -41,7 +41,7 @@ export function seedTarget(database: string, secretsDir: string): void {
  * seeded test target) and `down-db` (a port where nothing listens).
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
-  const base = options.basePort ?? 18080;
+  const base = options.basePort ?? Number(process.env.E2E_BASE_PORT ?? 18080);
   const ports: Record<AppName, number> = {
     gateway: base,
     audit: base + 1,
