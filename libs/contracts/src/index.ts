@@ -5,6 +5,7 @@ export * from './events/action-decided.v1.event';
 export * from './events/action-executed.v1.event';
 export * from './events/action-failed.v1.event';
 export * from './events/action-denied.v1.event';
+export * from './events/alert-raised.v1.event';
 export * from './events/result';
 export * from './events/result-captured.v1.event';
 export * from './events/result-masked.v1.event';

@@ -1,4 +1,5 @@
 import { EventDefinition } from './event-definition';
+import { AlertRaised } from './events/alert-raised.v1.event';
 import { ActionDecided } from './events/action-decided.v1.event';
 import { ActionDenied } from './events/action-denied.v1.event';
 import { ActionExecuted } from './events/action-executed.v1.event';
@@ -15,6 +16,7 @@ export const EVENT_REGISTRY: readonly EventDefinition[] = [
   ActionExecuted,
   ActionFailed,
   ActionDenied,
+  AlertRaised,
   ResultCaptured,
   ResultMasked,
   LedgerAppended,

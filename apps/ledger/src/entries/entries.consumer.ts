@@ -11,6 +11,8 @@ import {
   ActionFailedV1,
   ActionRequested,
   ActionRequestedV1,
+  AlertRaised,
+  AlertRaisedV1,
   EventEnvelope,
 } from '@verity/contracts';
 import { ConsumeEvent } from '@verity/kafka';
@@ -47,6 +49,11 @@ export class EntriesConsumer {
 
   @ConsumeEvent(ActionDenied)
   denied(@Payload() event: EventEnvelope<ActionDeniedV1>): Promise<void> {
+    return this.append(event);
+  }
+
+  @ConsumeEvent(AlertRaised)
+  alert(@Payload() event: EventEnvelope<AlertRaisedV1>): Promise<void> {
     return this.append(event);
   }
 
