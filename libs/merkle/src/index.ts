@@ -1,0 +1,19 @@
+export { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash } from './hash';
+export { Block, blocksCompletedBy, blocksOf, consistencyRanges, inclusionRanges, Range, splitPoint } from './ranges';
+export { BlockReader, foldBlocks, MerkleTree, rangeHash, rootOf } from './tree';
+export { verifyConsistency, verifyInclusion } from './verify';
+export {
+  Checkpoint,
+  formatCheckpoint,
+  formatVerifierKey,
+  keyId,
+  NoteSigner,
+  NoteVerifier,
+  openNote,
+  parseCheckpoint,
+  parseVerifierKey,
+  privateKeyFromPem,
+  publicKeyFromRaw,
+  rawPublicKey,
+  signNote,
+} from './note';

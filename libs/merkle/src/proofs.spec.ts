@@ -1,0 +1,105 @@
+import fc from 'fast-check';
+import { leafHash, nodeHash } from './hash';
+import { blocksCompletedBy } from './ranges';
+import { MerkleTree, rootOf } from './tree';
+import { verifyConsistency, verifyInclusion } from './verify';
+
+const leavesOf = (n: number): Buffer[] => Array.from({ length: n }, (_, i) => leafHash(`leaf ${i}`));
+
+/** RFC 9162 MTH written straight from its definition, to check the block-based tree against. */
+function mth(leaves: Buffer[]): Buffer {
+  if (leaves.length === 1) return leaves[0];
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return nodeHash(mth(leaves.slice(0, k)), mth(leaves.slice(k)));
+}
+
+const flip = (proof: Buffer[], at: number, bit: number): Buffer[] =>
+  proof.map((h, i) => {
+    if (i !== at) return h;
+    const copy = Buffer.from(h);
+    copy[bit >> 3] ^= 1 << (bit & 7);
+    return copy;
+  });
+
+describe('Merkle tree', () => {
+  const tree = new MerkleTree(leavesOf(300));
+
+  it('computes the root as RFC 9162 defines it, for every prefix', () => {
+    const leaves = leavesOf(300);
+    for (let n = 1; n <= 300; n++) expect(tree.root(n).equals(mth(leaves.slice(0, n)))).toBe(true);
+    expect(rootOf([]).toString('hex')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  });
+
+  it('lists the blocks a leaf completes', () => {
+    expect(blocksCompletedBy(0)).toEqual([]);
+    expect(blocksCompletedBy(3)).toEqual([
+      { level: 1, index: 1 },
+      { level: 2, index: 0 },
+    ]);
+  });
+
+  it('verifies every inclusion proof for random sizes and indices', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.nat(), (size, i) => {
+        const index = i % size;
+        const proof = tree.inclusionProof(index, size);
+        return verifyInclusion(index, size, tree.leaf(index), proof, tree.root(size));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('verifies every consistency proof for random size pairs', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 300 }), (a, b) => {
+        const [m, n] = a <= b ? [a, b] : [b, a];
+        return verifyConsistency(m, n, tree.root(m), tree.root(n), tree.consistencyProof(m, n));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('fails an inclusion proof with any bit flipped', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 300 }), fc.nat(), fc.nat(), fc.nat(255), (size, i, at, bit) => {
+        const index = i % size;
+        const proof = tree.inclusionProof(index, size);
+        const bad = flip(proof, at % proof.length, bit);
+        return !verifyInclusion(index, size, tree.leaf(index), bad, tree.root(size));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('fails a consistency proof with any bit flipped', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 299 }),
+        fc.integer({ min: 2, max: 300 }),
+        fc.nat(),
+        fc.nat(255),
+        (a, b, at, bit) => {
+          const [m, n] = a < b ? [a, b] : [b - 1, b];
+          if (m === 0) return true;
+          const proof = tree.consistencyProof(m, n);
+          const bad = flip(proof, at % proof.length, bit);
+          return !verifyConsistency(m, n, tree.root(m), tree.root(n), bad);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('does not accept a node hash passed off as a leaf', () => {
+    const small = new MerkleTree(leavesOf(4));
+    const node = nodeHash(small.leaf(0), small.leaf(1));
+    // An attacker offers the node's preimage (left || right) as an entry, claiming the tree has
+    // two leaves. The verifier hashes entries itself, as leaves (0x00), so it gets no node hash.
+    const forgedEntry = Buffer.concat([small.leaf(0), small.leaf(1)]);
+    const sibling = nodeHash(small.leaf(2), small.leaf(3));
+    expect(verifyInclusion(0, 2, node, [sibling], small.root())).toBe(true); // what a bare hash would allow
+    expect(verifyInclusion(0, 2, leafHash(forgedEntry), [sibling], small.root())).toBe(false);
+    expect(leafHash(Buffer.concat([Uint8Array.of(0x01), forgedEntry])).equals(node)).toBe(false);
+  });
+});
