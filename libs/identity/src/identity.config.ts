@@ -16,6 +16,12 @@ export class IdentityConfig {
   })
   OIDC_ALGORITHMS = 'RS256,PS256,ES256,ES384,EdDSA';
   @IsInt() @Min(0) @Max(300) OIDC_CLOCK_TOLERANCE_S = 30;
+  /** How long fetched issuer keys are trusted before they are fetched again. */
+  @IsInt() @Min(1_000) @Max(86_400_000) OIDC_JWKS_CACHE_MS = 10 * 60_000;
+  /** Least time between two JWKS fetches: a token with an unknown kid refetches only after it. */
+  @IsInt() @Min(0) @Max(3_600_000) OIDC_JWKS_COOLDOWN_MS = 30_000;
+  /** How long one JWKS fetch may take. */
+  @IsInt() @Min(100) @Max(60_000) OIDC_JWKS_TIMEOUT_MS = 5_000;
   /** Runtime state folder (dev keys live in its dev-keys/). */
   @IsOptional() @IsString() VERITY_HOME?: string = undefined;
 }

@@ -64,8 +64,9 @@ export class TokenVerifier {
           issuer,
           audience: this.config.OIDC_AUDIENCE ?? '',
           keys: createRemoteJWKSet(new URL(jwks), {
-            cacheMaxAge: 10 * 60_000,
-            cooldownDuration: 30_000,
+            cacheMaxAge: this.config.OIDC_JWKS_CACHE_MS,
+            cooldownDuration: this.config.OIDC_JWKS_COOLDOWN_MS,
+            timeoutDuration: this.config.OIDC_JWKS_TIMEOUT_MS,
           }),
           algorithms,
         };
@@ -96,6 +97,10 @@ export class TokenVerifier {
         requiredClaims: ['sub', 'exp'],
       }));
     } catch (err) {
+      if (keysUnreachable(err)) {
+        this.logger.error({ err: (err as Error).message }, "the issuer's keys (JWKS) could not be fetched");
+        throw new DomainError('AUTH.UNAVAILABLE', "the identity provider's keys could not be fetched");
+      }
       throw new DomainError('AUTH.UNAUTHENTICATED', `invalid token: ${describe(err)}`);
     }
     const parties = actingParties(payload.act);
@@ -107,6 +112,16 @@ export class TokenVerifier {
       groups: groupsFrom(payload[this.config.OIDC_GROUPS_CLAIM]),
     };
   }
+}
+
+/** The JWKS endpoint did not answer or answered badly: not the caller's fault. */
+function keysUnreachable(err: unknown): boolean {
+  // By code, not instanceof: errors may come from another realm (the fetch, or a test VM).
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JWKS_INVALID') return true;
+  if (code === 'ERR_JOSE_GENERIC') return typeof message === 'string' && /JSON Web Key Set/.test(message);
+  // A network error from the fetch (ECONNREFUSED, ECONNRESET …).
+  return typeof code === 'string' && !code.startsWith('ERR_J');
 }
 
 /** A reason a caller may see: never the token or key material. */
