@@ -2,12 +2,42 @@
 export interface Span {
   start: number;
   end: number;
+  /** The entity type when it differs from the detector's own (a secret detector finds several kinds). */
+  entity?: string;
 }
+
+/** Where a text was found: the column or JSON key that holds it (`email`, `billing.card_number`). */
+export interface DetectionContext {
+  /** The last name on the path, lower-cased: the column or the JSON key. Empty when there is none. */
+  readonly field: string;
+}
+
+export const NO_CONTEXT: DetectionContext = { field: '' };
 
 /** Finds one kind of sensitive entity (e-mail, phone, card…) in a string. Pure, no state. */
 export interface Detector {
   /** Entity type, as it appears in masking reports: `email`. */
   readonly entity: string;
   /** Spans in order, not overlapping. Must run in time linear in the text's length. */
-  find(text: string): Span[];
+  find(text: string, context?: DetectionContext): Span[];
+}
+
+/** All matches of a global regular expression as spans (the expression must be linear-time). */
+export function spansOf(
+  text: string,
+  pattern: RegExp,
+  accept: (match: RegExpExecArray) => boolean = () => true,
+): Span[] {
+  const spans: Span[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    if (m[0].length === 0) pattern.lastIndex++;
+    else if (accept(m)) spans.push({ start: m.index, end: m.index + m[0].length });
+  }
+  return spans;
+}
+
+/** The `width` characters before `index`, lower-cased: the words that give a number its meaning. */
+export function before(text: string, index: number, width = 48): string {
+  return text.slice(Math.max(0, index - width), index).toLowerCase();
 }

@@ -1,29 +1,37 @@
+import { DetectionContext, NO_CONTEXT } from '../detectors/detector';
+import { Scanner } from '../detectors/scanner';
 import { MaskingProfile, strategyFor } from '../profiles/masking-profile';
+import { drop } from '../profiles/strategies';
 
 export interface MaskedText {
   text: string;
   /** Entity type → how many were masked. Empty when nothing was found. */
   entities: Record<string, number>;
+  /** A strategy asked for the whole field to be dropped. */
+  dropped?: boolean;
 }
 
-/** Runs every detector of the profile over `text` and replaces what they find. */
-export function maskText(text: string, profile: MaskingProfile): MaskedText {
-  const found = profile.detectors
-    .flatMap((detector) => detector.find(text).map((span) => ({ ...span, entity: detector.entity })))
-    .sort((a, b) => a.start - b.start || b.end - a.end);
+const scanners = new WeakMap<MaskingProfile, Scanner>();
+
+function scannerOf(profile: MaskingProfile): Scanner {
+  let scanner = scanners.get(profile);
+  if (!scanner) scanners.set(profile, (scanner = new Scanner(profile.detectors)));
+  return scanner;
+}
+
+/** Runs every detector of the profile over `text` and replaces what they find (overlaps resolved first). */
+export function maskText(text: string, profile: MaskingProfile, context: DetectionContext = NO_CONTEXT): MaskedText {
+  const found = scannerOf(profile).scan(text, context);
   const entities: Record<string, number> = {};
   let out = '';
   let cursor = 0;
+  let dropped = false;
   for (const span of found) {
-    if (span.start < cursor) {
-      // Overlaps a span already masked: mask the part that sticks out, count nothing twice.
-      if (span.end <= cursor) continue;
-      span.start = cursor;
-    }
-    const replacement = strategyFor(profile, span.entity)(text.slice(span.start, span.end), span.entity);
-    out += text.slice(cursor, span.start) + replacement;
+    const strategy = strategyFor(profile, span.entity);
+    if (strategy === drop) dropped = true;
+    out += text.slice(cursor, span.start) + strategy(text.slice(span.start, span.end), span.entity);
     cursor = span.end;
     entities[span.entity] = (entities[span.entity] ?? 0) + 1;
   }
-  return { text: out + text.slice(cursor), entities };
+  return dropped ? { text: '', entities, dropped } : { text: out + text.slice(cursor), entities };
 }

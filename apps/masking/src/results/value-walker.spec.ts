@@ -1,5 +1,6 @@
 import { DomainError } from '@verity/contracts';
 import { Detector } from '../detectors/detector';
+import { EmailDetector } from '../detectors/email.detector';
 import { DEFAULT_PROFILE, findProfile, MaskingProfile } from '../profiles/masking-profile';
 import { maskText } from './text-masker';
 import { MAX_DEPTH, ValueWalker, WITHHELD } from './value-walker';
@@ -29,7 +30,7 @@ describe('maskText', () => {
     };
     const profile: MaskingProfile = {
       name: 'test',
-      detectors: [DEFAULT_PROFILE.detectors[0], digits],
+      detectors: [new EmailDetector(), digits],
       strategies: { digits: () => '#' },
     };
     expect(maskText('call 555 or bob99@example.com', profile)).toEqual({

@@ -2,6 +2,11 @@ import { FieldMaskingV1, MaskingReportV1 } from '@verity/contracts';
 import { MaskingProfile } from '../profiles/masking-profile';
 import { maskText } from './text-masker';
 
+/** What a dropped field becomes where it cannot be removed (a row cell, an array item). */
+const DROPPED = null;
+/** Marks a value whose strategy dropped the whole field. */
+const DROP = Symbol('drop');
+
 /** What a value that cannot be inspected becomes: it is withheld, never passed through. */
 export const WITHHELD = '[WITHHELD]';
 export const UNINSPECTED = 'uninspected';
@@ -10,6 +15,12 @@ export const UNINSPECTED = 'uninspected';
 export const MAX_DEPTH = 64;
 
 const MAX_FIELD_LENGTH = 256;
+
+/** The name that holds a value at `path`, lower-cased: `billing.cardNumber[]` → `cardnumber`. */
+export function fieldOf(path: string): string {
+  const last = path.slice(path.lastIndexOf('.') + 1).replace(/(?:\[\])+$/, '');
+  return last.startsWith('#') ? '' : last.toLowerCase();
+}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -50,7 +61,8 @@ export class ValueWalker {
   constructor(private readonly profile: MaskingProfile) {}
 
   mask(value: unknown, field: string): Json {
-    return this.walk(value, field, 0);
+    const masked = this.walk(value, field, 0);
+    return masked === DROP ? DROPPED : masked;
   }
 
   report(): MaskingReportV1 {
@@ -58,48 +70,63 @@ export class ValueWalker {
     return { profile: this.profile.name, maskedValues: this.maskedValues, fields };
   }
 
-  private walk(value: unknown, path: string, depth: number): Json {
+  private walk(value: unknown, path: string, depth: number): Json | typeof DROP {
     if (value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))
       return value;
     if (depth >= MAX_DEPTH) return this.withhold(path);
     if (typeof value === 'string') return this.string(value, path, depth);
-    if (Array.isArray(value)) return value.map((item) => this.walk(item, `${path}[]`, depth + 1));
+    if (Array.isArray(value))
+      return value.map((item) => {
+        const masked = this.walk(item, `${path}[]`, depth + 1);
+        return masked === DROP ? DROPPED : masked;
+      });
     if (isPlainObject(value)) return this.object(value, path, depth);
     return this.withhold(path);
   }
 
-  private string(text: string, path: string, depth: number): Json {
+  private string(text: string, path: string, depth: number): Json | typeof DROP {
     const container = parseContainer(text);
     if (container) {
       const before = this.maskedValues;
       const masked = this.walk(container, path, depth + 1);
+      if (masked === DROP) return DROP;
       return this.maskedValues === before ? text : JSON.stringify(masked);
     }
-    return this.text(text, path);
+    return this.text(text, path, fieldOf(path));
   }
 
   private object(value: Record<string, unknown>, path: string, depth: number): Json {
     const out: Record<string, Json> = {};
     for (const [key, item] of Object.entries(value)) {
-      const masked = this.text(key, path);
+      const masked = this.text(key, path, '');
+      if (masked === DROP) continue;
       let name = masked; // two keys may mask to the same text: keep both
       for (let n = 2; Object.hasOwn(out, name); n++) name = `${masked}#${n}`;
-      define(out, name, this.walk(item, `${path}.${name}`, depth + 1));
+      const inner = this.walk(item, `${path}.${name}`, depth + 1);
+      if (inner !== DROP) define(out, name, inner);
     }
     return out;
   }
 
-  /** Scans plain text and records what it masked under `path`. */
-  private text(text: string, path: string): string {
-    const masked = maskText(text, this.profile);
+  /**
+   * Scans plain text (`field` names what holds it) and records what it masked under `path`.
+   * A text the detectors fail on is withheld, never passed through.
+   */
+  private text(text: string, path: string, field: string): string | typeof DROP {
+    let masked: ReturnType<typeof maskText>;
+    try {
+      masked = maskText(text, this.profile, { field });
+    } catch {
+      return this.withhold(path);
+    }
     const kinds = Object.entries(masked.entities);
     if (kinds.length === 0) return text;
     this.maskedValues++;
     for (const [entity, count] of kinds) this.count(path, entity, count);
-    return masked.text;
+    return masked.dropped ? DROP : masked.text;
   }
 
-  private withhold(path: string): Json {
+  private withhold(path: string): string {
     this.maskedValues++;
     this.count(path, UNINSPECTED, 1);
     return WITHHELD;

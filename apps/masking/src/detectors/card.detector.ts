@@ -1,0 +1,37 @@
+import { Detector, Span, spansOf } from './detector';
+import { passesLuhn } from './luhn';
+
+/** 13–19 digits, optionally grouped by single spaces or hyphens, not inside a longer number. */
+const CANDIDATE = /(?<![\d.-])\d(?:[ -]?\d){12,18}(?![\d])/g;
+
+/** Issuer ranges by length: a Luhn-valid number outside them (a timestamp, an order id) is no card. */
+function plausibleIssuer(d: string): boolean {
+  const n = d.length;
+  const two = Number(d.slice(0, 2));
+  const four = Number(d.slice(0, 4));
+  if (d[0] === '4') return n === 13 || n === 16 || n === 19; // Visa
+  if (two >= 51 && two <= 55) return n === 16; // Mastercard
+  if (four >= 2221 && four <= 2720) return n === 16; // Mastercard 2-series
+  if (two === 34 || two === 37) return n === 15; // American Express
+  if (d[0] === '1') return n === 15; // UATP
+  if (two === 30 || two === 36 || two === 38 || two === 39) return n >= 14 && n <= 19; // Diners
+  if (two === 35) return n >= 16 && n <= 19; // JCB
+  if (d[0] === '6' || two === 50 || (two >= 56 && two <= 58)) return n >= 12 && n <= 19; // Discover, Maestro, UnionPay
+  return false;
+}
+
+/** Payment card numbers: issuer range and length, and the Luhn check (an order number that fails it is kept). */
+export class CardDetector implements Detector {
+  readonly entity = 'credit_card';
+
+  find(text: string): Span[] {
+    if (!/\d{4}/.test(text) && !/\d[ -]\d/.test(text)) return [];
+    return spansOf(text, CANDIDATE, (m) => {
+      const digits = m[0].replace(/[ -]/g, '');
+      if (/^(\d)\1+$/.test(digits)) return false;
+      const groups = m[0].split(/[ -]/);
+      if (groups.length > 1 && new Set(m[0].replace(/\d/g, '')).size > 1) return false; // mixed separators
+      return plausibleIssuer(digits) && passesLuhn(digits);
+    });
+  }
+}

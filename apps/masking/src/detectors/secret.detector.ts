@@ -1,0 +1,129 @@
+import { Detector, Span } from './detector';
+
+/** One vendor's credential format: a literal that must occur (cheap prefilter) and the pattern itself. */
+interface SecretRule {
+  entity: string;
+  hint: string;
+  pattern: RegExp;
+  /** The capture group that holds the secret (0 = the whole match). */
+  group?: number;
+}
+
+const B = '(?<![A-Za-z0-9_-])'; // not inside a longer token
+const E = '(?![A-Za-z0-9_-])';
+const rule = (entity: string, hint: string, source: string, group = 0): SecretRule => ({
+  entity,
+  hint,
+  pattern: new RegExp(source, 'g'),
+  group,
+});
+
+/**
+ * Well-formed credentials recognisable by their own shape. Every pattern starts with a literal
+ * prefix and has bounded, unambiguous repetition, so each runs in linear time; a rule's pattern
+ * runs only when its prefix literal occurs in the text.
+ */
+export const SECRET_RULES: readonly SecretRule[] = [
+  rule('aws_access_key', 'A', `${B}(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}${E}`),
+  rule('gcp_api_key', 'AIza', `${B}AIza[0-9A-Za-z_-]{35}${E}`),
+  rule('azure_key', 'AccountKey=', 'AccountKey=([A-Za-z0-9+/]{86}==)', 1),
+  rule('azure_key', 'SharedAccessKey=', 'SharedAccessKey=([A-Za-z0-9+/]{43}=)', 1),
+  rule('azure_key', 'Q~', `${B}[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}${E}`),
+  rule('github_token', 'gh', `${B}gh[pousr]_[A-Za-z0-9_.-]{30,400}${E}`),
+  rule('github_token', 'github_pat_', `${B}github_pat_[A-Za-z0-9_]{60,255}${E}`),
+  rule('gitlab_token', 'gl', `${B}gl(?:pat|dt|ptt|rt|soat|ft|cbt|imt|agent|oas|ffct)-[A-Za-z0-9_-]{20,64}${E}`),
+  rule('gitlab_token', 'GR1348941', `${B}GR1348941[A-Za-z0-9_-]{20,64}${E}`),
+  rule('slack_token', 'xox', `${B}xox[abposre]-[A-Za-z0-9-]{10,250}${E}`),
+  rule('slack_token', 'xoxe.', `${B}xoxe\\.xox[bp]-\\d-[A-Za-z0-9]{100,250}${E}`),
+  rule('slack_token', 'xapp-', `${B}xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+${E}`),
+  rule(
+    'slack_token',
+    'hooks.slack.com',
+    'https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,120}',
+  ),
+  rule('stripe_key', '_', `${B}(?:sk|rk|pk)_(?:live|test|prod)_[A-Za-z0-9]{10,247}${E}`),
+  rule('stripe_key', 'whsec_', `${B}whsec_[A-Za-z0-9]{32,64}${E}`),
+  rule(
+    'openai_key',
+    'T3BlbkFJ',
+    `${B}sk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{16,160}T3BlbkFJ[A-Za-z0-9_-]{16,160}${E}`,
+  ),
+  rule('openai_key', 'sk-proj-', `${B}sk-proj-[A-Za-z0-9_-]{40,200}${E}`),
+  rule('api_key', 'sk-ant-', `${B}sk-ant-(?:api|admin|oat)\\d{2}-[A-Za-z0-9_-]{20,200}${E}`),
+  rule('api_key', 'AGE-SECRET-KEY-1', `${B}AGE-SECRET-KEY-1[0-9A-Z]{58}${E}`),
+  rule('api_key', 'ATATT3', `${B}ATATT3[A-Za-z0-9_=-]{100,260}`),
+  rule('api_key', 'pplx-', `${B}pplx-[A-Za-z0-9]{40,60}${E}`),
+  rule('api_key', 'sntrys_', `${B}sntrys_eyJ[A-Za-z0-9+/=_-]{40,400}`),
+  rule('api_key', 'sntryu_', `${B}sntryu_[a-f0-9]{64}${E}`),
+  rule('api_key', 'ops_eyJ', `${B}ops_eyJ[A-Za-z0-9+/=_-]{100,1200}`),
+  rule('api_key', 'hf_', `${B}hf_[A-Za-z]{34}${E}`),
+  rule('api_key', 'npm_', `${B}npm_[A-Za-z0-9]{36}${E}`),
+  rule('api_key', 'pypi-', `${B}pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,300}${E}`),
+  rule('api_key', 'SG.', `${B}SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}${E}`),
+  rule('api_key', 'xkeysib-', `${B}xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}${E}`),
+  rule('api_key', 'dop_v1_', `${B}do[por]_v1_[a-f0-9]{64}${E}`),
+  rule('api_key', 'shp', `${B}shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}${E}`),
+  rule('api_key', 'lin_api_', `${B}lin_api_[A-Za-z0-9]{40}${E}`),
+  rule('api_key', 'glsa_', `${B}glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}${E}`),
+  rule('api_key', 'glc_', `${B}glc_[A-Za-z0-9+/]{32,400}={0,2}`),
+  rule('api_key', 'dapi', `${B}dapi[a-f0-9]{32}(?:-\\d)?${E}`),
+  rule('api_key', 'PMAK-', `${B}PMAK-[a-f0-9]{24}-[a-f0-9]{34}${E}`),
+  rule('api_key', 'sq0', `${B}sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}${E}`),
+  rule('api_key', 'EAA', `${B}EAA[MC][A-Za-z0-9]{100,}${E}`),
+  rule('api_key', 'AC', `${B}(?:AC|SK)[a-f0-9]{32}${E}`),
+  rule('api_key', 'v1.0-', `${B}v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}${E}`),
+  rule('api_key', 'rubygems_', `${B}rubygems_[a-f0-9]{48}${E}`),
+  rule('api_key', 'figd_', `${B}figd_[A-Za-z0-9_-]{40}${E}`),
+  rule('api_key', 'nfp_', `${B}nfp_[A-Za-z0-9]{36}${E}`),
+  rule('api_key', 'pscale_', `${B}pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.=-]{32,64}${E}`),
+  rule('api_key', 'dckr_pat_', `${B}dckr_pat_[A-Za-z0-9_-]{27}${E}`),
+  rule('api_key', 'bedrock-api-key-', `${B}bedrock-api-key-[A-Za-z0-9+/=]{20,400}`),
+  rule('api_key', 'ABSK', `${B}ABSK[A-Za-z0-9+/]{100,400}={0,2}`),
+  rule('jwt', 'eyJ', `${B}eyJ[A-Za-z0-9_-]{5,4000}\\.eyJ[A-Za-z0-9_-]{5,8000}(?:\\.[A-Za-z0-9_-]{0,2000})?`),
+];
+
+const PEM_BEGIN = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----/g;
+
+/** PEM and OpenSSH private keys, from BEGIN to the matching END line (or to the end of the key body). */
+function privateKeys(text: string, into: Span[]): void {
+  if (!text.includes('PRIVATE KEY')) return;
+  PEM_BEGIN.lastIndex = 0;
+  for (let m = PEM_BEGIN.exec(text); m !== null; m = PEM_BEGIN.exec(text)) {
+    const endMarker = `-----END ${m[1]}PRIVATE KEY${m[2] ?? ''}-----`;
+    const endAt = text.indexOf(endMarker, m.index);
+    let end: number;
+    if (endAt !== -1) end = endAt + endMarker.length;
+    else {
+      const body = /^[A-Za-z0-9+/=\s\\n]*/.exec(text.slice(m.index + m[0].length));
+      end = m.index + m[0].length + (body ? body[0].length : 0);
+    }
+    into.push({ start: m.index, end, entity: 'private_key' });
+    PEM_BEGIN.lastIndex = end;
+  }
+}
+
+/** Placeholders that document a format rather than hold a secret: `AKIAIOSFODNN7EXAMPLE`. */
+function isExample(value: string): boolean {
+  return /EXAMPLE|example|XXXXXXXX|xxxxxxxx|(?:0123456789|1234567890).*(?:abcdef|ABCDEF)/.test(value);
+}
+
+/** Cloud keys, vendor tokens, JWTs and private keys, each typed by its vendor (`aws_access_key`, `slack_token`…). */
+export class SecretDetector implements Detector {
+  readonly entity = 'secret';
+
+  find(text: string): Span[] {
+    const spans: Span[] = [];
+    privateKeys(text, spans);
+    for (const r of SECRET_RULES) {
+      if (!text.includes(r.hint)) continue;
+      r.pattern.lastIndex = 0;
+      for (let m = r.pattern.exec(text); m !== null; m = r.pattern.exec(text)) {
+        const value = m[r.group ?? 0];
+        if (r.entity !== 'jwt' && isExample(value)) continue;
+        const start = m.index + m[0].indexOf(value);
+        spans.push({ start, end: start + value.length, entity: r.entity });
+      }
+    }
+    return spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  }
+}
