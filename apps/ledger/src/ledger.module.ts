@@ -10,7 +10,17 @@ import { EntriesService } from './entries/entries.service';
 import { LedgerEntryEntity } from './entries/ledger-entry.entity';
 import { LogStateEntity } from './entries/log-state.entity';
 import { ParkedEventEntity } from './entries/parked-event.entity';
+import { CheckpointEntity } from './checkpoints/checkpoint.entity';
+import { CheckpointsController } from './checkpoints/checkpoints.controller';
+import { CheckpointsRepository } from './checkpoints/checkpoints.repository';
+import { CheckpointsService } from './checkpoints/checkpoints.service';
 import { CreateLedger1795634985291 } from './migrations/1795634985291-create-ledger';
+import { MerkleTreeCheckpoints1795700000000 } from './migrations/1795700000000-merkle-tree-checkpoints';
+import { ProofsController } from './proofs/proofs.controller';
+import { ProofsService } from './proofs/proofs.service';
+import { TreeNodeEntity } from './tree/tree-node.entity';
+import { TreeRepository } from './tree/tree.repository';
+import { TreeService } from './tree/tree.service';
 import { OutboxEntity } from './publication/outbox.entity';
 import { PublicationService } from './publication/publication.service';
 
@@ -25,17 +35,29 @@ export const LEDGER_CONSUMERS: ConsumerOptions[] = [{ groupId: 'ledger.append', 
       app: LEDGER_APP,
       persistence: {
         schema: 'ledger',
-        entities: [LogStateEntity, LedgerEntryEntity, ParkedEventEntity, OutboxEntity],
-        migrations: [CreateLedger1795634985291],
+        entities: [
+          LogStateEntity,
+          LedgerEntryEntity,
+          ParkedEventEntity,
+          OutboxEntity,
+          TreeNodeEntity,
+          CheckpointEntity,
+        ],
+        migrations: [CreateLedger1795634985291, MerkleTreeCheckpoints1795700000000],
       },
     }),
   ],
-  controllers: [EntriesController, EntriesConsumer],
+  controllers: [EntriesController, EntriesConsumer, CheckpointsController, ProofsController],
   providers: [
     { provide: LedgerConfig, useFactory: () => loadConfig(LedgerConfig) },
     EntriesRepository,
     EntriesService,
     PublicationService,
+    TreeRepository,
+    TreeService,
+    CheckpointsRepository,
+    CheckpointsService,
+    ProofsService,
   ],
 })
 export class LedgerModule {}

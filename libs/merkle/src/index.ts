@@ -1,5 +1,6 @@
 export { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash } from './hash';
 export { Block, blocksCompletedBy, blocksOf, consistencyRanges, inclusionRanges, Range, splitPoint } from './ranges';
+export { CompactRange } from './compact-range';
 export { BlockReader, foldBlocks, MerkleTree, rangeHash, rootOf } from './tree';
 export { verifyConsistency, verifyInclusion } from './verify';
 export {

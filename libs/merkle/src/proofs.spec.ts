@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { leafHash, nodeHash } from './hash';
+import { CompactRange } from './compact-range';
 import { blocksCompletedBy } from './ranges';
 import { MerkleTree, rootOf } from './tree';
 import { verifyConsistency, verifyInclusion } from './verify';
@@ -103,3 +104,30 @@ describe('Merkle tree', () => {
     expect(leafHash(Buffer.concat([Uint8Array.of(0x01), forgedEntry])).equals(node)).toBe(false);
   });
 });
+
+describe('CompactRange', () => {
+  it('tracks the root of every prefix and reports the blocks it completes', () => {
+    const leaves = leavesOf(70);
+    const tree = new MerkleTree(leaves);
+    const range = new CompactRange();
+    const blocks: string[] = [];
+    leaves.forEach((leaf, i) => {
+      range.append(leaf, (b, h) => {
+        expect(h.equals(tree.block(b) as Buffer)).toBe(true);
+        blocks.push(`${b.level}/${b.index}`);
+      });
+      expect(range.root().equals(tree.root(i + 1))).toBe(true);
+    });
+    expect(blocks).toHaveLength(35 + 17 + 8 + 4 + 2 + 1); // floor(70 / 2^level) per level
+    expect(() => new CompactRange(3, [])).toThrow(RangeError);
+    const resumed = new CompactRange(40, rangeAt(leaves, 40).hashes);
+    for (const leaf of leaves.slice(40)) resumed.append(leaf);
+    expect(resumed.root().equals(tree.root())).toBe(true);
+  });
+});
+
+function rangeAt(leaves: Buffer[], size: number): CompactRange {
+  const r = new CompactRange();
+  for (const leaf of leaves.slice(0, size)) r.append(leaf);
+  return r;
+}

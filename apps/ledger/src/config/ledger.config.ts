@@ -17,4 +17,23 @@ export class LedgerConfig {
 
   /** How often the outbox is swept for appended entries not yet announced on Kafka. */
   @IsInt() @Min(50) @Max(60_000) LEDGER_OUTBOX_POLL_MS = 1_000;
+
+  /** How often a checkpoint is signed when the log has grown (also signed on demand). */
+  @IsInt() @Min(100) @Max(3_600_000) LEDGER_CHECKPOINT_INTERVAL_MS = 2_000;
+
+  /**
+   * PKCS#8 PEM file of the Ed25519 checkpoint signing key. Empty: a dev key is generated once
+   * into `<VERITY_HOME>/ledger-keys/` (never committed) and the log says so.
+   */
+  @IsString() LEDGER_SIGNING_KEY_FILE = '';
+
+  /** The signed-note key name; empty means the origin. */
+  @IsString()
+  @Matches(/^([\x21-\x2a\x2c-\x7e]{1,200})?$/, {
+    message: 'LEDGER_KEY_NAME must be printable ASCII without spaces or +',
+  })
+  LEDGER_KEY_NAME = '';
+
+  /** Runtime state folder; empty means `<cwd>/.verity`. */
+  @IsString() VERITY_HOME = '';
 }

@@ -3,17 +3,26 @@ import { DomainError } from '@verity/contracts';
 import { GetEntryParams } from './dto/get-entry.dto';
 import { EntryView, toEntryView } from './dto/entry.view';
 import { ListEntriesQuery } from './dto/list-entries.dto';
+import { InclusionQuery } from '../proofs/dto/proof-queries.dto';
+import { InclusionProofView, ProofsService } from '../proofs/proofs.service';
 import { EntriesService } from './entries.service';
 
 @Controller('v1/ledger/entries')
 export class EntriesController {
-  constructor(private readonly entries: EntriesService) {}
+  constructor(
+    private readonly entries: EntriesService,
+    private readonly proofs: ProofsService,
+  ) {}
 
+  /** The entry at an index, with its inclusion proof (to the latest checkpoint, or `?treeSize=`). */
   @Get(':index')
-  async get(@Param() params: GetEntryParams): Promise<EntryView> {
+  async get(
+    @Param() params: GetEntryParams,
+    @Query() query: InclusionQuery,
+  ): Promise<EntryView & { proof: InclusionProofView }> {
     const row = await this.entries.findByIndex(params.index);
     if (!row) throw new DomainError('LEDGER.ENTRY_NOT_FOUND', `no ledger entry at index ${params.index}`);
-    return toEntryView(row);
+    return { ...toEntryView(row), proof: await this.proofs.inclusion(row.index, query.treeSize) };
   }
 
   /** An action's entries in index order. */

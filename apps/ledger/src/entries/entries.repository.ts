@@ -25,8 +25,12 @@ export class EntriesRepository {
     return (await lock()) as LogStateEntity;
   }
 
-  async setSize(tx: EntityManager, origin: string, size: number): Promise<void> {
-    await tx.update(LogStateEntity, { origin }, { size });
+  async saveState(tx: EntityManager, log: LogStateEntity): Promise<void> {
+    await tx.update(
+      LogStateEntity,
+      { origin: log.origin },
+      { size: log.size, treeSize: log.treeSize, frontier: log.frontier },
+    );
   }
 
   findEntryByEventId(tx: EntityManager, eventId: string): Promise<LedgerEntryEntity | null> {
@@ -101,6 +105,10 @@ export class EntriesRepository {
 
   findByIndex(origin: string, index: number): Promise<LedgerEntryEntity | null> {
     return this.db.manager.findOne(LedgerEntryEntity, { where: { origin, index } });
+  }
+
+  findByEventId(origin: string, eventId: string): Promise<LedgerEntryEntity | null> {
+    return this.db.manager.findOne(LedgerEntryEntity, { where: { origin, eventId } });
   }
 
   findByAction(origin: string, actionId: string): Promise<LedgerEntryEntity[]> {

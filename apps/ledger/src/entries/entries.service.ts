@@ -6,6 +6,7 @@ import { EntriesRepository, NewEntry } from './entries.repository';
 import { LedgerEntryEntity } from './ledger-entry.entity';
 import { lifecyclePredecessor } from './causal-order';
 import { buildEntry, CanonicalEvent, canonicalEvent, PlainEvent } from './ledger-entry';
+import { TreeService } from '../tree/tree.service';
 import { LogStateEntity } from './log-state.entity';
 
 export type AppendResult =
@@ -28,6 +29,7 @@ export class EntriesService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly repo: EntriesRepository,
+    private readonly tree: TreeService,
     @Inject(LedgerConfig) private readonly config: LedgerConfig,
   ) {}
 
@@ -105,6 +107,10 @@ export class EntriesService implements OnModuleInit, OnModuleDestroy {
     return this.repo.findByIndex(this.origin, index);
   }
 
+  findByEventId(eventId: string): Promise<LedgerEntryEntity | null> {
+    return this.repo.findByEventId(this.origin, eventId);
+  }
+
   findByAction(actionId: string): Promise<LedgerEntryEntity[]> {
     return this.repo.findByAction(this.origin, actionId);
   }
@@ -137,7 +143,8 @@ export class EntriesService implements OnModuleInit, OnModuleDestroy {
       });
       queue.push(...released.map((p) => this.unpark(p.payload, p.payloadSha256)));
     }
-    await this.repo.setSize(tx, log.origin, log.size);
+    await this.tree.extend(tx, log, appended);
+    await this.repo.saveState(tx, log);
     return appended;
   }
 

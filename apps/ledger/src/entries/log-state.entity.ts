@@ -10,6 +10,14 @@ export class LogStateEntity {
   @Column({ type: 'bigint', transformer: bigintAsNumber })
   size: number;
 
+  /** Leaves hashed into the Merkle tree (equals size once each append transaction commits). */
+  @Column({ name: 'tree_size', type: 'bigint', transformer: bigintAsNumber, default: 0 })
+  treeSize: number;
+
+  /** Hex hashes of the complete subtrees covering [0, tree_size), largest first, comma-separated. */
+  @Column({ type: 'text', default: '' })
+  frontier: string;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -1,0 +1,9 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export class ListCheckpointsQuery {
+  /** Smallest tree size to list. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) from = 0;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit = 100;
+}
