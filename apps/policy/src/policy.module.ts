@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule, ServiceOptions } from '@verity/platform';
 import { SqlAnalysisService } from './analysis/sql-analysis.service';
+import { PolicyBundleService } from './bundle/policy-bundle.service';
 import { DecisionsConsumer } from './decisions/decisions.consumer';
 import { DecisionsService } from './decisions/decisions.service';
 
@@ -13,6 +14,6 @@ export const POLICY_SERVICE: Omit<ServiceOptions, 'port'> = {
 @Module({
   imports: [PlatformModule.forApp({ app: POLICY_SERVICE.app })],
   controllers: [DecisionsConsumer],
-  providers: [SqlAnalysisService, DecisionsService],
+  providers: [SqlAnalysisService, PolicyBundleService, DecisionsService],
 })
 export class PolicyModule {}

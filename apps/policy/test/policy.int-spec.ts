@@ -14,7 +14,10 @@ import { EventPublisher } from '@verity/kafka';
 import { bootstrapService } from '@verity/platform';
 import { testKafkaBrokers, TopicTap, useTestEnvironment, waitFor } from '@verity/testing';
 import { Kafka, logLevel, Producer } from 'kafkajs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { POLICY_SERVICE, PolicyModule } from '../src/policy.module';
 
 const actor: ActorV1 = {
@@ -33,8 +36,14 @@ describe('policy service', () => {
   let producer: Producer;
   let tap: TopicTap;
 
+  // A copy of the default bundle, so the reload test can change it.
+  const bundleDir = mkdtempSync(path.join(tmpdir(), 'verity-policies-'));
+
   beforeAll(async () => {
     useTestEnvironment();
+    cpSync(path.resolve(__dirname, '../../../deploy/policies'), bundleDir, { recursive: true });
+    process.env.VERITY_POLICY_DIR = bundleDir;
+    process.env.POLICY_RELOAD_MS = '100';
     app = await bootstrapService(PolicyModule, { ...POLICY_SERVICE, port: 0 });
     baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     kafka = new Kafka({
@@ -51,6 +60,9 @@ describe('policy service', () => {
     await tap?.close();
     await producer?.disconnect();
     await app?.close();
+    delete process.env.VERITY_POLICY_DIR;
+    delete process.env.POLICY_RELOAD_MS;
+    rmSync(bundleDir, { recursive: true, force: true });
   });
 
   function actionRequested(sql: string, sessionId = `policy-int-${newId()}`) {
@@ -98,7 +110,7 @@ describe('policy service', () => {
       actor,
       data: {
         decision: 'allow',
-        policyIds: ['builtin.read-only'],
+        policyIds: ['analysts-read'],
         obligations: { maskingProfile: 'default', rowLimit: 1000, readOnly: true },
         analysis: { statementKinds: ['SelectStmt'], tablesRead: ['customers'], tablesWritten: [], readOnly: true },
       },
@@ -107,16 +119,55 @@ describe('policy service', () => {
     expect(tap.events(ActionDecided.topic, request.actionid)).toHaveLength(1);
   });
 
-  it('denies a DELETE and says why', async () => {
-    const request = actionRequested('DELETE FROM customers WHERE id = $1');
+  it('denies a DELETE without WHERE and says why', async () => {
+    const request = actionRequested('DELETE FROM customers');
     await app.get(EventPublisher).publish(ActionRequested, request);
     const decided = await decisionFor(request);
     expect(decided.data).toMatchObject({
       decision: 'deny',
-      reasons: ['only read-only statements are allowed; found DeleteStmt on customers'],
+      reasons: [
+        'sql.write forbidden by no-delete-without-where (DELETE without WHERE removes every row); found DeleteStmt with no WHERE on customers',
+      ],
+      policyIds: ['no-delete-without-where'],
       obligations: {},
       analysis: { statementKinds: ['DeleteStmt'], tablesWritten: ['customers'], readOnly: false },
     });
+  });
+
+  it('sends a DELETE with WHERE to review', async () => {
+    const request = actionRequested('DELETE FROM customers WHERE id = $1');
+    await app.get(EventPublisher).publish(ActionRequested, request);
+    const decided = await decisionFor(request);
+    expect(decided.data).toMatchObject({ decision: 'review', policyIds: ['analysts-write-review'] });
+  });
+
+  it('reloads the bundle when its files change, and keeps the last good one when a file is bad', async () => {
+    const first = actionRequested('SELECT 1');
+    await app.get(EventPublisher).publish(ActionRequested, first);
+    const before = (await decisionFor(first)).data.bundleRevision;
+
+    writeFileSync(
+      path.join(bundleDir, '90-broken.cedar'),
+      'permit(principal, action, resource)\nwhen { context.nope };',
+    );
+    const meanwhile = actionRequested('SELECT 1');
+    await app.get(EventPublisher).publish(ActionRequested, meanwhile);
+    expect((await decisionFor(meanwhile)).data).toMatchObject({ decision: 'allow', bundleRevision: before });
+
+    writeFileSync(
+      path.join(bundleDir, '90-broken.cedar'),
+      '@id("no-probe") forbid(principal, action == Action::"sql.read", resource) when { context.sql.tablesRead.contains("probe") };',
+    );
+    const after = await waitFor(
+      async () => {
+        const probe = actionRequested('SELECT * FROM probe');
+        await app.get(EventPublisher).publish(ActionRequested, probe);
+        const decided = (await decisionFor(probe)).data;
+        return decided.bundleRevision !== before ? decided : undefined;
+      },
+      { what: 'a decision under the reloaded bundle' },
+    );
+    expect(after).toMatchObject({ decision: 'deny', policyIds: ['no-probe'] });
   });
 
   it('denies SQL that does not parse with the parser message', async () => {

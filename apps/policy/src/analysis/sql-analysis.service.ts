@@ -1,9 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { SqlAnalysisV1 } from '@verity/contracts';
 import { loadModule, parseSync } from 'libpg-query';
-import { analyseParseTree } from './sql-tree';
+import { analyseParseTree, SqlFacts } from './sql-tree';
 
-export type SqlOutcome = { parsed: true; analysis: SqlAnalysisV1; writes: string[] } | { parsed: false; error: string };
+/** `analysis` is what the decision event carries; `facts` is everything, for the policies. */
+export type SqlOutcome = { parsed: true; analysis: SqlAnalysisV1; facts: SqlFacts } | { parsed: false; error: string };
 
 /** SQL analysis with PostgreSQL's own parser (libpg_query, compiled to WebAssembly). */
 @Injectable()
@@ -20,7 +21,8 @@ export class SqlAnalysisService implements OnModuleInit {
     } catch (err) {
       return { parsed: false, error: err instanceof Error ? err.message : String(err) };
     }
-    const { writes, ...analysis } = analyseParseTree(tree);
-    return { parsed: true, analysis, writes };
+    const facts = analyseParseTree(tree);
+    const { statementKinds, tablesRead, tablesWritten, readOnly } = facts;
+    return { parsed: true, analysis: { statementKinds, tablesRead, tablesWritten, readOnly }, facts };
   }
 }

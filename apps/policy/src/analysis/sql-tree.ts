@@ -25,6 +25,92 @@ export interface SqlFacts {
   readOnly: boolean;
   /** What is not read-only, e.g. `DeleteStmt on customers`; empty when read-only. */
   writes: string[];
+  /** The classes of every statement node (nested ones too), each once, strictest last. */
+  classes: SqlClass[];
+  /** What was found per class, e.g. `{ write: ['DeleteStmt without WHERE on customers'] }`. */
+  findings: Partial<Record<SqlClass, string[]>>;
+  /** Every function called, as written (schema-qualified when the SQL qualifies it), lower case. */
+  functions: string[];
+  /** Tables a DELETE / UPDATE without a WHERE clause acts on. */
+  deleteWithoutWhere: string[];
+  updateWithoutWhere: string[];
+  /** Number of top-level statements. */
+  statementCount: number;
+}
+
+/** What a statement does, from least to most powerful. */
+export const SQL_CLASSES = ['read', 'write', 'ddl', 'admin'] as const;
+export type SqlClass = (typeof SQL_CLASSES)[number];
+
+const WRITE_STATEMENTS = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
+/** Schema changes. Anything neither read, write nor listed here is `admin` (the strictest). */
+const DDL_STATEMENTS = new Set([
+  'CreateStmt',
+  'CreateTableAsStmt',
+  'AlterTableStmt',
+  'DropStmt',
+  'RenameStmt',
+  'CommentStmt',
+  'IndexStmt',
+  'ViewStmt',
+  'TruncateStmt',
+  'DefineStmt',
+  'CompositeTypeStmt',
+  'CreateEnumStmt',
+  'AlterEnumStmt',
+  'CreateSeqStmt',
+  'AlterSeqStmt',
+  'RefreshMatViewStmt',
+  'CreateSchemaStmt',
+  'CreateFunctionStmt',
+  'CreateTrigStmt',
+  'CreateDomainStmt',
+  'AlterDomainStmt',
+  'AlterObjectSchemaStmt',
+  'CreatePolicyStmt',
+]);
+/**
+ * Built-in functions with side effects, and the class a call to one gives its statement.
+ * A user-defined function may write too: the analysis cannot see into it (it lists its name in
+ * `functions`), so the gateway's read-only transaction is what stops it.
+ */
+const SIDE_EFFECT_FUNCTIONS: Record<string, SqlClass> = {
+  nextval: 'write',
+  setval: 'write',
+  lo_create: 'write',
+  lo_unlink: 'write',
+  lo_put: 'write',
+  lo_from_bytea: 'write',
+  txid_current: 'write',
+  pg_advisory_lock: 'write',
+  pg_advisory_xact_lock: 'write',
+  set_config: 'admin',
+  pg_terminate_backend: 'admin',
+  pg_cancel_backend: 'admin',
+  pg_reload_conf: 'admin',
+  pg_rotate_logfile: 'admin',
+  pg_read_file: 'admin',
+  pg_read_binary_file: 'admin',
+  pg_ls_dir: 'admin',
+  pg_stat_file: 'admin',
+  lo_import: 'admin',
+  lo_export: 'admin',
+  dblink: 'admin',
+  dblink_exec: 'admin',
+  dblink_connect: 'admin',
+  dblink_send_query: 'admin',
+  pg_switch_wal: 'admin',
+  pg_create_restore_point: 'admin',
+  pg_promote: 'admin',
+  pg_logical_emit_message: 'admin',
+  pg_create_logical_replication_slot: 'admin',
+  pg_create_physical_replication_slot: 'admin',
+  pg_drop_replication_slot: 'admin',
+  pg_notify: 'admin',
+};
+
+function stricter(a: SqlClass, b: SqlClass): SqlClass {
+  return SQL_CLASSES.indexOf(a) >= SQL_CLASSES.indexOf(b) ? a : b;
 }
 
 /** The contract caps every list at 1000 entries; the verdict itself never depends on the cap. */
@@ -38,6 +124,10 @@ interface StatementNode {
   nested: boolean;
   flags: Set<string>;
   written: Set<string>;
+  /** The class the statement has on its own, raised by side-effect function calls. */
+  cls: SqlClass;
+  /** DELETE / UPDATE with no WHERE clause. */
+  whereless: boolean;
 }
 
 interface Frame {
@@ -123,12 +213,31 @@ function isViolation(statement: StatementNode): boolean {
   return statement.kind !== 'SelectStmt' || statement.flags.size > 0;
 }
 
+/** The class of a statement node from its kind and clauses (function calls may raise it later). */
+function statementClass(kind: string, fields: Fields): SqlClass {
+  if (kind === 'SelectStmt') {
+    if (fields.intoClause) return 'ddl';
+    return Array.isArray(fields.lockingClause) && fields.lockingClause.length > 0 ? 'write' : 'read';
+  }
+  if (WRITE_STATEMENTS.has(kind)) return 'write';
+  if (kind === 'CopyStmt') return fields.is_program === true || typeof fields.filename === 'string' ? 'admin' : 'write';
+  return DDL_STATEMENTS.has(kind) ? 'ddl' : 'admin';
+}
+
 class TreeWalk {
   readonly statements: StatementNode[] = [];
   readonly read = new Set<string>();
   private readonly stack: Frame[] = [];
   /** Stands above each top-level statement, so that statement is not marked nested. */
-  private readonly batch: StatementNode = { kind: '', nested: false, flags: new Set(), written: new Set() };
+  private readonly batch: StatementNode = {
+    kind: '',
+    nested: false,
+    flags: new Set(),
+    written: new Set(),
+    cls: 'read',
+    whereless: false,
+  };
+  readonly functions = new Set<string>();
 
   run(statement: Fields): void {
     this.stack.push({ value: statement, owner: { kind: '', fields: {} }, statement: this.batch, ctes: new Set() });
@@ -151,6 +260,7 @@ class TreeWalk {
     } else if (node.kind.endsWith('Stmt')) {
       this.statement(node.kind, node.fields, frame);
     } else {
+      if (node.kind === 'FuncCall') this.functionCall(node.fields, frame);
       this.descend(node.fields, { ...frame, owner: node });
     }
   }
@@ -161,7 +271,12 @@ class TreeWalk {
       nested: frame.statement !== this.batch,
       flags: new Set(),
       written: new Set(),
+      cls: statementClass(kind, fields),
+      whereless: (kind === 'DeleteStmt' || kind === 'UpdateStmt') && !fields.whereClause,
     };
+    if (kind === 'CopyStmt' && fields.is_program === true) statement.flags.add('PROGRAM');
+    else if (kind === 'CopyStmt' && typeof fields.filename === 'string') statement.flags.add('a server file');
+    if (statement.whereless) statement.flags.add('no WHERE');
     this.statements.push(statement);
     if (kind === 'DropStmt') for (const name of droppedNames(fields)) statement.written.add(name);
     this.descend(fields, { ...frame, owner: { kind, fields }, statement });
@@ -191,6 +306,21 @@ class TreeWalk {
       .filter(([key]) => key !== 'withClause' || ctes.length === 0)
       .map(([, child]) => ({ ...frame, value: child, ctes: inScope }));
     this.push([...cteFrames, ...fieldFrames]);
+  }
+
+  /** Records the function's name; a built-in with side effects raises its statement's class. */
+  private functionCall(fields: Fields, frame: Frame): void {
+    const parts = Array.isArray(fields.funcname)
+      ? fields.funcname.map((p) => (isFields(p) && isFields(p.String) ? String(p.String.sval) : ''))
+      : [];
+    const name = parts[parts.length - 1]?.toLowerCase();
+    if (!name) return;
+    this.functions.add(parts.map((p) => p.toLowerCase()).join('.'));
+    const effect = SIDE_EFFECT_FUNCTIONS[name];
+    if (effect && (parts.length === 1 || parts[0].toLowerCase() === 'pg_catalog' || effect === 'admin')) {
+      frame.statement.flags.add(`${name}()`);
+      frame.statement.cls = stricter(frame.statement.cls, effect);
+    }
   }
 
   /** Pushes in reverse, so siblings are visited in order and tables are listed as written. */
@@ -235,11 +365,22 @@ export function analyseParseTree(parseResult: unknown): SqlFacts {
     walk.run(raw.stmt as Fields);
   }
   const violations = walk.statements.filter(isViolation);
+  const classes = SQL_CLASSES.filter((c) => walk.statements.some((s) => s.cls === c));
+  const findings: Partial<Record<SqlClass, string[]>> = {};
+  for (const statement of violations) (findings[statement.cls] ??= []).push(describe(statement));
+  const whereless = (kind: string) =>
+    limited(walk.statements.filter((s) => s.whereless && s.kind === kind).flatMap((s) => [...s.written]));
   return {
     statementKinds: limited(kinds),
     tablesRead: limited(walk.read),
     tablesWritten: limited(walk.statements.flatMap((s) => [...s.written])),
     readOnly: stmts.length > 0 && violations.length === 0,
     writes: violations.map(describe),
+    classes,
+    findings,
+    functions: limited(walk.functions),
+    deleteWithoutWhere: whereless('DeleteStmt'),
+    updateWithoutWhere: whereless('UpdateStmt'),
+    statementCount: stmts.length,
   };
 }

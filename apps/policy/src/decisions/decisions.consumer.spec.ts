@@ -2,20 +2,28 @@ import { Logger } from '@nestjs/common';
 import { ActionDecided, ActionRequested, createEvent, digestOf, newId } from '@verity/contracts';
 import { EventPublisher } from '@verity/kafka';
 import { SqlAnalysisService } from '../analysis/sql-analysis.service';
+import { PolicyBundleService } from '../bundle/policy-bundle.service';
 import { DecisionsConsumer } from './decisions.consumer';
 import { DecisionsService } from './decisions.service';
 
 describe('DecisionsConsumer', () => {
   const analyser = new SqlAnalysisService();
-  beforeAll(() => analyser.onModuleInit());
+  const bundles = new PolicyBundleService();
+  beforeAll(async () => {
+    await analyser.onModuleInit();
+    bundles.onModuleInit();
+  });
+  afterAll(() => bundles.onModuleDestroy());
   afterEach(() => jest.restoreAllMocks());
 
   it('publishes one ActionDecided caused by the request and logs it without SQL or params', async () => {
     const publish = jest.fn().mockResolvedValue(undefined);
     const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-    const consumer = new DecisionsConsumer(new DecisionsService(analyser), { publish } as unknown as EventPublisher);
+    const consumer = new DecisionsConsumer(new DecisionsService(analyser, bundles), {
+      publish,
+    } as unknown as EventPublisher);
     const payload = { sql: "SELECT * FROM customers WHERE email = 'zed@example.com'", params: ['p4ssw0rd-param'] };
-    const actor = { subject: 'alice', issuer: 'dev', kind: 'agent' as const, actingParties: [], groups: [] };
+    const actor = { subject: 'alice', issuer: 'dev', kind: 'agent' as const, actingParties: [], groups: ['analysts'] };
     const request = createEvent(ActionRequested, {
       source: '/verity/gateway',
       actionId: newId(),
@@ -40,7 +48,12 @@ describe('DecisionsConsumer', () => {
       data: { decision: 'allow' },
     });
     expect(logged).toHaveBeenCalledWith(
-      expect.objectContaining({ actionId: request.actionid, decision: 'allow' }),
+      expect.objectContaining({
+        actionId: request.actionid,
+        decision: 'allow',
+        policyIds: ['analysts-read'],
+        bundleRevision: bundles.current().revision,
+      }),
       'action decided',
     );
     const lines = JSON.stringify(logged.mock.calls);

@@ -18,7 +18,7 @@ export class DecisionsConsumer {
   /** One decision per requested action. Logs the verdict and analysis, never the SQL or its params. */
   @ConsumeEvent(ActionRequested)
   async onActionRequested(@Payload() request: EventEnvelope<ActionRequestedV1>): Promise<void> {
-    const decided = this.decisions.decide(request.data);
+    const decided = this.decisions.decide(request.data, request.actor, request.sessionid);
     const event = createEvent(ActionDecided, {
       source: POLICY_SOURCE,
       actionId: request.actionid,
@@ -36,6 +36,7 @@ export class DecisionsConsumer {
         eventId: event.id,
         decision: decided.decision,
         policyIds: decided.policyIds,
+        bundleRevision: decided.bundleRevision,
         statementKinds: decided.analysis?.statementKinds,
         readOnly: decided.analysis?.readOnly,
       },

@@ -1,0 +1,64 @@
+import { buildBundle } from './policy-bundle';
+
+const READ = [
+  '@id("analysts-read")',
+  '@reason("analysts may read")',
+  'permit(principal in Group::"analysts", action == Action::"sql.read", resource);',
+  '',
+  'forbid(principal, action == Action::"sql.write", resource)',
+  'when { context.sql.deleteWithoutWhere.contains("orders") };',
+].join('\n');
+
+describe('buildBundle', () => {
+  it('names policies by @id or by file and index, and reads their annotations', () => {
+    const loaded = buildBundle([{ name: 'reads.cedar', text: READ }]);
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    expect(Object.keys(loaded.bundle.policies)).toEqual(['analysts-read', 'reads.1']);
+    expect(loaded.bundle.meta['analysts-read']).toEqual({
+      id: 'analysts-read',
+      review: false,
+      reason: 'analysts may read',
+      file: 'reads.cedar',
+    });
+    expect(loaded.bundle.revision).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('changes the revision when any file changes', () => {
+    const a = buildBundle([{ name: 'reads.cedar', text: READ }]);
+    const b = buildBundle([{ name: 'reads.cedar', text: `${READ}\n` }]);
+    expect(a.ok && b.ok && a.bundle.revision !== b.bundle.revision).toBe(true);
+  });
+
+  it('rejects a syntax error naming the file and line', () => {
+    const loaded = buildBundle([{ name: 'bad.cedar', text: 'permit(principal, action, resource);\n\nforbid(' }]);
+    expect(loaded).toEqual({ ok: false, errors: [expect.stringMatching(/^bad\.cedar:3: /)] });
+  });
+
+  it('rejects a policy that does not match the schema, naming the file and line', () => {
+    const text =
+      'permit(principal, action, resource);\npermit(principal, action == Action::"sql.read", resource)\n  when { context.sql.nope };';
+    const loaded = buildBundle([{ name: 'typo.cedar', text }]);
+    expect(loaded.ok).toBe(false);
+    expect(!loaded.ok && loaded.errors.join('\n')).toMatch(/^typo\.cedar:3: .*nope/);
+  });
+
+  it('rejects duplicate ids, a bad @decision and an empty bundle', () => {
+    const dup = '@id("a") permit(principal, action, resource);';
+    expect(
+      buildBundle([
+        { name: 'x.cedar', text: dup },
+        { name: 'y.cedar', text: dup },
+      ]),
+    ).toEqual({
+      ok: false,
+      errors: ['y.cedar:1: policy id "a" is already used in x.cedar'],
+    });
+    const bad = buildBundle([{ name: 'z.cedar', text: '@decision("maybe") permit(principal, action, resource);' }]);
+    expect(!bad.ok && bad.errors).toEqual(['z.cedar:1: @decision must be "review" (got "maybe")']);
+    const onForbid = buildBundle([
+      { name: 'f.cedar', text: '@decision("review") forbid(principal, action, resource);' },
+    ]);
+    expect(!onForbid.ok && onForbid.errors).toEqual(['f.cedar:1: @decision("review") belongs on a permit policy']);
+    expect(buildBundle([])).toEqual({ ok: false, errors: ['the bundle holds no .cedar file'] });
+  });
+});
