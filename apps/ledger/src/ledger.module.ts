@@ -15,6 +15,8 @@ import { CheckpointsController } from './checkpoints/checkpoints.controller';
 import { CheckpointsRepository } from './checkpoints/checkpoints.repository';
 import { CheckpointsService } from './checkpoints/checkpoints.service';
 import { CreateLedger1795634985291 } from './migrations/1795634985291-create-ledger';
+import { EvidenceController } from './evidence/evidence.controller';
+import { EvidenceService } from './evidence/evidence.service';
 import { MerkleTreeCheckpoints1795700000000 } from './migrations/1795700000000-merkle-tree-checkpoints';
 import { ProofsController } from './proofs/proofs.controller';
 import { ProofsService } from './proofs/proofs.service';
@@ -47,7 +49,7 @@ export const LEDGER_CONSUMERS: ConsumerOptions[] = [{ groupId: 'ledger.append', 
       },
     }),
   ],
-  controllers: [EntriesController, EntriesConsumer, CheckpointsController, ProofsController],
+  controllers: [EntriesController, EntriesConsumer, CheckpointsController, ProofsController, EvidenceController],
   providers: [
     { provide: LedgerConfig, useFactory: () => loadConfig(LedgerConfig) },
     EntriesRepository,
@@ -58,6 +60,7 @@ export const LEDGER_CONSUMERS: ConsumerOptions[] = [{ groupId: 'ledger.append', 
     CheckpointsRepository,
     CheckpointsService,
     ProofsService,
+    EvidenceService,
   ],
 })
 export class LedgerModule {}

@@ -85,7 +85,7 @@ export class CheckpointsService implements OnApplicationBootstrap, OnModuleDestr
           };
           this.logger.error(details, 'REFUSING to sign: the tree is not consistent with the last signed checkpoint');
           throw new DomainError(
-            'LEDGER.CHECKPOINT_INCONSISTENT',
+            'LEDGER.CHECKPOINT_REJECTED',
             'the log does not extend its last signed checkpoint',
             details,
           );
@@ -109,6 +109,14 @@ export class CheckpointsService implements OnApplicationBootstrap, OnModuleDestr
 
   history(from: number, to: number, limit: number): Promise<CheckpointEntity[]> {
     return this.repo.list(this.origin, from, to, limit);
+  }
+
+  atOrAbove(size: number): Promise<CheckpointEntity | null> {
+    return this.repo.atOrAbove(this.origin, size);
+  }
+
+  below(size: number): Promise<CheckpointEntity | null> {
+    return this.repo.below(this.origin, size);
   }
 
   /** The smallest signed checkpoint that covers `index`, signing one now if none does yet. */

@@ -107,6 +107,15 @@ export class EntriesRepository {
     return this.db.manager.findOne(LedgerEntryEntity, { where: { origin, index } });
   }
 
+  /** Entries [from, to) in index order. */
+  range(origin: string, from: number, to: number): Promise<LedgerEntryEntity[]> {
+    return this.db.manager
+      .createQueryBuilder(LedgerEntryEntity, 'e')
+      .where('e.origin = :origin AND e.index >= :from AND e.index < :to', { origin, from, to })
+      .orderBy('e.index', 'ASC')
+      .getMany();
+  }
+
   findByEventId(origin: string, eventId: string): Promise<LedgerEntryEntity | null> {
     return this.db.manager.findOne(LedgerEntryEntity, { where: { origin, eventId } });
   }

@@ -1,0 +1,43 @@
+/**
+ * An evidence bundle: everything an auditor needs to check a range of the log offline, with
+ * no access to Verity. JSON; hashes base64 as in checkpoints.
+ */
+export const BUNDLE_FORMAT = 'verity.ledger.evidence/v1';
+
+export interface BundleEntry {
+  index: number;
+  /** The leaf's bytes: RFC 8785 canonical JSON of the entry record. */
+  entry: string;
+  /** The full event the entry commits to (its canonical JSON has the entry's payloadSha256). */
+  payload: object;
+}
+
+export interface BundleConsistencyProof {
+  size1: number;
+  size2: number;
+  hashes: string[];
+}
+
+export interface EvidenceBundle {
+  manifest: {
+    format: typeof BUNDLE_FORMAT;
+    origin: string;
+    /** Entries [from, to); `to` is the size of the last checkpoint. */
+    from: number;
+    to: number;
+    createdAt: string;
+    entryCount: number;
+    checkpointCount: number;
+    keyName: string;
+    keyId: string;
+  };
+  /** Verifier keys (`name+keyid+base64`) the log signs with. An auditor pins its own copy. */
+  publicKeys: string[];
+  /** Signed checkpoint notes in ascending size: the last one before `from` (if any), every one in [from, to]. */
+  checkpoints: string[];
+  /** Compact range of leaves [0, from): hashes of its complete subtrees, largest first. */
+  frontier: string[];
+  entries: BundleEntry[];
+  /** Consistency proofs between consecutive checkpoints, and from `since` when asked for. */
+  consistency: BundleConsistencyProof[];
+}

@@ -1,0 +1,187 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import { ActionRequested, ActorV1, createEvent, newId } from '@verity/contracts';
+import {
+  leafHash,
+  MerkleTree,
+  openNote,
+  parseCheckpoint,
+  parseVerifierKey,
+  verifyConsistency,
+  verifyInclusion,
+} from '@verity/merkle';
+import { bootstrapService } from '@verity/platform';
+import { useTestEnvironment, waitFor } from '@verity/testing';
+import { DataSource } from 'typeorm';
+import { EntriesService } from '../src/entries/entries.service';
+import { EvidenceBundle } from '../src/evidence/evidence-bundle';
+import { verifyBundle } from '../src/evidence/verify-bundle';
+import { LEDGER_APP, LedgerModule } from '../src/ledger.module';
+
+// A log of its own (unique origin, appends in-process, no consumer group) so its sizes and roots
+// are exactly what this test appended, while other tests share the database.
+
+const actor: ActorV1 = { subject: 'proofs-test', issuer: 'urn:test', kind: 'agent', actingParties: [], groups: [] };
+const b64 = (s: string): Buffer => Buffer.from(s, 'base64');
+
+interface CheckpointView {
+  origin: string;
+  size: number;
+  rootHash: string;
+  note: string;
+  keyId: string;
+}
+interface Proof {
+  leafIndex: number;
+  treeSize: number;
+  hashes: string[];
+  checkpoint: CheckpointView;
+}
+
+jest.setTimeout(60_000);
+
+describe('ledger checkpoints, proofs and evidence (real PostgreSQL)', () => {
+  const origin = `verity.test/proofs-${newId()}`;
+  let app: INestApplication;
+  let base: string;
+  let entries: EntriesService;
+  let db: DataSource;
+  const leaves: Buffer[] = [];
+  const sessionId = `proofs-test-${newId()}`;
+
+  const call = async <T = Record<string, unknown>>(method: string, p: string) => {
+    const res = await fetch(`${base}${p}`, { method });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  const append = async (count: number) => {
+    for (let i = 0; i < count; i++) {
+      const event = createEvent(ActionRequested, {
+        source: '/verity/gateway',
+        actionId: newId(),
+        sessionId,
+        actor,
+        data: {
+          connection: 'proofs-db',
+          operation: 'sql.query',
+          payload: { sql: `SELECT ${leaves.length}`, params: [] },
+          payloadDigest: 'c'.repeat(64),
+          agent: {},
+        },
+      });
+      const result = await entries.append(event);
+      if (result.outcome !== 'appended') throw new Error(`not appended: ${result.outcome}`);
+      for (const e of result.entries) leaves.push(Buffer.from(e.leafHash, 'hex'));
+    }
+  };
+
+  beforeAll(async () => {
+    useTestEnvironment({
+      LEDGER_ORIGIN: origin,
+      LEDGER_CHECKPOINT_INTERVAL_MS: '600000',
+      VERITY_HOME: mkdtempSync(path.join(tmpdir(), 'verity-ledger-keys-')),
+    });
+    app = await bootstrapService(LedgerModule, { app: LEDGER_APP, port: 0, consumers: [] });
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    entries = app.get(EntriesService);
+    db = app.get(DataSource);
+    await waitFor(async () => (await call('GET', '/health/ready')).status === 200, { what: 'ledger ready' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('has no checkpoint before the first entry', async () => {
+    expect((await call('GET', '/v1/ledger/checkpoint')).status).toBe(404);
+  });
+
+  it('signs a checkpoint on demand whose note verifies with the served key and whose root is the tree of the entries', async () => {
+    await append(25);
+    const signed = await call<CheckpointView>('POST', '/v1/ledger/checkpoint');
+    expect(signed.status).toBe(200);
+    const key = await call<{ verifierKey: string; keyId: string; name: string }>('GET', '/v1/ledger/public-key');
+    const verifier = parseVerifierKey(key.body.verifierKey);
+    expect(key.body.keyId).toBe(verifier.keyId.toString('hex'));
+    const checkpoint = parseCheckpoint(openNote(signed.body.note, verifier));
+    expect(checkpoint).toMatchObject({ origin, size: 25 });
+    expect(checkpoint.root.equals(new MerkleTree(leaves).root())).toBe(true);
+    expect((await call<CheckpointView>('GET', '/v1/ledger/checkpoint')).body.size).toBe(25);
+  });
+
+  it('serves an entry with an inclusion proof to the latest checkpoint, by index and by event id', async () => {
+    const byIndex = await call<{ leafHash: string; event: { id: string }; proof: Proof }>(
+      'GET',
+      '/v1/ledger/entries/0',
+    );
+    // index 0 of the shared database may belong to another origin's test: use our own entry via its event id.
+    const ours = await db.query(`SELECT event_id, index FROM ledger.entries WHERE origin = $1 AND index = 7`, [origin]);
+    const byId = await call<{ index: number; leafHash: string; proof: Proof }>(
+      'GET',
+      `/v1/ledger/events/${ours[0].event_id}`,
+    );
+    expect(byId.status).toBe(200);
+    expect(byId.body.index).toBe(7);
+    const { proof } = byId.body;
+    expect(proof.treeSize).toBe(25);
+    expect(verifyInclusion(7, 25, leaves[7], proof.hashes.map(b64), b64(proof.checkpoint.rootHash))).toBe(true);
+    expect(byIndex.status).toBe(200);
+    expect(byIndex.body.proof.hashes.length).toBeGreaterThan(0);
+  });
+
+  it('proves consistency between two checkpoints and lists the history', async () => {
+    await append(10);
+    const second = await call<CheckpointView>('POST', '/v1/ledger/checkpoint');
+    expect(second.body.size).toBe(35);
+    const proof = await call<{ hashes: string[] }>('GET', '/v1/ledger/proofs/consistency?from=25&to=35');
+    const first = new MerkleTree(leaves.slice(0, 25)).root();
+    expect(verifyConsistency(25, 35, first, b64(second.body.rootHash), proof.body.hashes.map(b64))).toBe(true);
+    const history = await call<{ checkpoints: CheckpointView[] }>('GET', '/v1/ledger/checkpoints');
+    expect(history.body.checkpoints.map((c) => c.size)).toEqual([25, 35]);
+    expect((await call('GET', '/v1/ledger/proofs/consistency?from=30&to=99')).status).toBe(400);
+  });
+
+  it('exports evidence that the offline verifier accepts, whole and from the middle', async () => {
+    const key = (await call<{ verifierKey: string }>('GET', '/v1/ledger/public-key')).body.verifierKey;
+    const whole = await call<EvidenceBundle>('GET', '/v1/ledger/evidence');
+    expect(whole.status).toBe(200);
+    expect(whole.body.entries).toHaveLength(35);
+    expect(verifyBundle(whole.body, { pinnedKeys: [key] }).failures).toEqual([]);
+    const kept = (await call<{ checkpoints: CheckpointView[] }>('GET', '/v1/ledger/checkpoints')).body.checkpoints[0]
+      .note;
+    const part = await call<EvidenceBundle>('GET', '/v1/ledger/evidence?from=30&since=25');
+    expect(part.body.manifest).toMatchObject({ from: 30, to: 35 });
+    expect(verifyBundle(part.body, { pinnedKeys: [key], previous: kept }).failures).toEqual([]);
+    const tampered = JSON.parse(JSON.stringify(whole.body)) as EvidenceBundle;
+    (tampered.entries[3].payload as { data: { connection: string } }).data.connection = 'elsewhere';
+    expect(verifyBundle(tampered, { pinnedKeys: [key] }).failures).toContainEqual(
+      expect.objectContaining({ check: 'payload', where: 'index 3' }),
+    );
+  });
+
+  it('refuses to sign a tree that does not extend the last signed checkpoint', async () => {
+    // A checkpoint of size 36 with a root this log never had (as if the tree had been rewritten).
+    await db.query(
+      `INSERT INTO ledger.checkpoints (origin, size, root_hash, note, key_id) VALUES ($1, 36, $2, 'forged', 'none')`,
+      [origin, leafHash('not this log').toString('base64')],
+    );
+    await append(2);
+    const refused = await call<{ error: { code: string } }>('POST', '/v1/ledger/checkpoint');
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('LEDGER.CHECKPOINT_REJECTED');
+    expect((await call<CheckpointView>('GET', '/v1/ledger/checkpoint')).body.size).toBe(36);
+  });
+
+  it('keeps the tree tables append-only too', async () => {
+    await expect(db.query(`DELETE FROM ledger.nodes WHERE origin = $1`, [origin])).rejects.toThrow(/append-only/);
+    await expect(db.query(`UPDATE ledger.checkpoints SET size = 1 WHERE origin = $1`, [origin])).rejects.toThrow(
+      /append-only/,
+    );
+    const grants = await db.query(
+      `SELECT privilege_type FROM information_schema.role_table_grants
+        WHERE grantee = 'verity_ledger_writer' AND table_schema = 'ledger' AND table_name = 'entries' ORDER BY 1`,
+    );
+    expect(grants.map((g: { privilege_type: string }) => g.privilege_type)).toEqual(['INSERT', 'SELECT']);
+  });
+});
