@@ -39,13 +39,15 @@ type HttpContext = {
   path: String,
 };
 
-action "sql.read", "sql.write", "sql.ddl", "sql.admin" appliesTo {
+action "sql", "http";
+
+action "sql.read", "sql.write", "sql.ddl", "sql.admin" in ["sql"] appliesTo {
   principal: [User, ServiceAccount, Agent],
   resource: [Connection],
   context: SqlContext
 };
 
-action "http.get", "http.post", "http.put", "http.patch", "http.delete" appliesTo {
+action "http.get", "http.post", "http.put", "http.patch", "http.delete" in ["http"] appliesTo {
   principal: [User, ServiceAccount, Agent],
   resource: [Connection],
   context: HttpContext

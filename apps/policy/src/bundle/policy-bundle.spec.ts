@@ -1,4 +1,6 @@
-import { buildBundle } from './policy-bundle';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildBundle, loadBundle } from './policy-bundle';
 
 const READ = [
   '@id("analysts-read")',
@@ -60,5 +62,28 @@ describe('buildBundle', () => {
     ]);
     expect(!onForbid.ok && onForbid.errors).toEqual(['f.cedar:1: @decision("review") belongs on a permit policy']);
     expect(buildBundle([])).toEqual({ ok: false, errors: ['the bundle holds no .cedar file'] });
+  });
+});
+
+describe('shipped policies', () => {
+  it('the default bundle loads', () => {
+    const loaded = loadBundle(path.resolve(__dirname, '../../../../deploy/policies'));
+    expect(loaded.ok ? Object.keys(loaded.bundle.policies) : loaded.errors).toEqual([
+      'known-connections-only',
+      'analysts-read',
+      'analysts-write-review',
+      'no-delete-without-where',
+      'no-update-without-where',
+      'no-ddl',
+      'no-admin',
+    ]);
+  });
+
+  it("the README's examples validate against the schema", () => {
+    const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    const examples = [...readme.matchAll(/```cedar\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(examples.length).toBeGreaterThan(0);
+    const loaded = buildBundle(examples.map((text, i) => ({ name: `readme-${i}.cedar`, text })));
+    expect(loaded.ok ? [] : loaded.errors).toEqual([]);
   });
 });
