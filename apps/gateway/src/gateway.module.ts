@@ -9,6 +9,7 @@ import { ActionsRepository } from './actions/actions.repository';
 import { ActionsService } from './actions/actions.service';
 import { GatewayConfig } from './config/gateway.config';
 import { ConnectionRegistry } from './connections/connection-registry';
+import { ApiDocs } from './docs/api-docs';
 import { SqlExecutor } from './execution/sql-executor.service';
 import { CreateActions1764100000000 } from './migrations/1764100000000-create-actions';
 import { RepliesConsumer } from './replies/replies.consumer';
@@ -31,6 +32,7 @@ import { RepliesService } from './replies/replies.service';
     RepliesService,
     ActionsRepository,
     ActionsService,
+    ApiDocs,
   ],
 })
 export class GatewayModule {}

@@ -582,6 +582,28 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('serves the OpenAPI document and Swagger UI at /docs, without a token', async () => {
+    const ui = await fetch(`${base}/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toMatch(/swagger-ui/i);
+    const res = await fetch(`${base}/docs/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = await json(res);
+    expect(doc.openapi).toMatch(/^3\./);
+    const submit = doc.paths['/v1/actions'].post;
+    expect(Object.keys(submit.responses)).toEqual(
+      expect.arrayContaining(['200', '202', '400', '401', '403', '404', '413', '422', '502', '504']),
+    );
+    const body = doc.components.schemas.CreateActionDto;
+    expect(body.required).toEqual(expect.arrayContaining(['connection', 'operation', 'input']));
+    expect(body.properties.input.allOf ?? body.properties.input.$ref).toBeDefined();
+    expect(doc.components.schemas.SqlInputDoc.properties.sql.type).toBe('string');
+    expect(doc.components.schemas.AgentStepDoc.properties.thought.type).toBe('string');
+    expect(doc.paths['/v1/actions/{id}'].get.responses['200']).toBeDefined();
+    expect((await fetch(`${base}/docs/openapi.yaml`)).status).toBe(200);
+    expect((await fetch(`${base}/no-such-route`)).status).toBe(404);
+  });
+
   it('has migrations that match the entities exactly', async () => {
     const pending = await app.get(DataSource).driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);

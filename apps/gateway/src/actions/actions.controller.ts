@@ -1,14 +1,30 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ActorV1, DomainError } from '@verity/contracts';
 import { AuthGuard, CurrentActor } from '@verity/identity';
 import type { Response } from 'express';
 import { GatewayConfig } from '../config/gateway.config';
+import { ACTION_VIEW_SCHEMA, ERROR_SCHEMA, EXECUTED_SCHEMA, PENDING_SCHEMA } from '../docs/schemas';
 import { ActionsService, ActionView, ExecutedAction, PendingAction } from './actions.service';
 import { CreateActionDto } from './dto/create-action.dto';
 import { acceptedTraceparent } from './traceparent';
 
+const ErrorResponse = (status: number, description: string) =>
+  ApiResponse({ status, description, schema: ERROR_SCHEMA });
+
+@ApiTags('actions')
+@ApiBearerAuth('bearer')
 @Controller('v1/actions')
 @UseGuards(AuthGuard)
+@ApiResponse({ status: 401, description: 'AUTH.UNAUTHENTICATED: no, or an invalid, token', schema: ERROR_SCHEMA })
 export class ActionsController {
   constructor(
     private readonly actions: ActionsService,
@@ -18,6 +34,17 @@ export class ActionsController {
   /** 200 with the masked result; 202 when the action waits for review. */
   @Post()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Run an action on a connection (decided by policy, executed, masked, recorded)' })
+  @ApiHeader({ name: 'traceparent', required: false, description: 'W3C trace context, carried into every event' })
+  @ApiOkResponse({ description: 'allowed and executed: the masked result', schema: EXECUTED_SCHEMA })
+  @ApiAcceptedResponse({ description: 'held for human review', schema: PENDING_SCHEMA })
+  @ErrorResponse(400, 'REQUEST.INVALID (details per field) or REQUEST.MALFORMED_JSON')
+  @ErrorResponse(403, 'AUTH.FORBIDDEN, or POLICY.DENIED with details { actionId, reasons, policyIds }')
+  @ErrorResponse(404, 'CONNECTION.NOT_FOUND')
+  @ErrorResponse(413, 'REQUEST.TOO_LARGE')
+  @ErrorResponse(422, 'TARGET.QUERY_REJECTED: the database refused the statement')
+  @ErrorResponse(502, 'TARGET.UNAVAILABLE, MASKING.UNAVAILABLE, EVENTS.UNAVAILABLE, AUTH.UNAVAILABLE')
+  @ErrorResponse(504, 'POLICY.TIMEOUT, MASKING.TIMEOUT, TARGET.TIMEOUT')
   async submit(
     @CurrentActor() actor: ActorV1,
     @Body() body: CreateActionDto,
@@ -39,6 +66,9 @@ export class ActionsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: "The caller's own action and where it stands" })
+  @ApiOkResponse({ schema: ACTION_VIEW_SCHEMA })
+  @ErrorResponse(404, 'ACTION.NOT_FOUND (also for another caller’s action)')
   find(@CurrentActor() actor: ActorV1, @Param('id') id: string): Promise<ActionView> {
     return this.actions.find(actor, id);
   }

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AgentContextV1, OPERATIONS, Operation, SqlPayloadV1 } from '@verity/contracts';
 import { Type } from 'class-transformer';
 import {
@@ -13,19 +14,50 @@ import {
 } from 'class-validator';
 import { CONNECTION_NAME } from '../../connections/connections-file';
 
+/** OpenAPI shape of `input` (validation is SqlPayloadV1's, from the contract). */
+class SqlInputDoc {
+  @ApiProperty({ maxLength: 100_000, example: 'SELECT id, email FROM customers WHERE city = $1' }) sql: string;
+  @ApiPropertyOptional({ type: 'array', maxItems: 1000, items: {}, example: ['Lisbon'] }) params?: unknown[];
+}
+
+/** OpenAPI shape of `agent` (validation is AgentContextV1's, from the contract). */
+class AgentStepDoc {
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1_000_000 }) step?: number;
+  @ApiPropertyOptional({ maxLength: 20_000, description: "the agent's reasoning for this step" }) thought?: string;
+  @ApiPropertyOptional({ maxLength: 256, description: 'the tool the agent called' }) tool?: string;
+  @ApiPropertyOptional({ maxLength: 256 }) model?: string;
+}
+
 /**
  * Body of POST /v1/actions. `input` and `agent` are the action.requested contract's own classes,
  * so a request the gateway accepts is always a valid intent.
  */
 export class CreateActionDto {
+  @ApiProperty({
+    description: 'a connection name from the connections file',
+    example: 'demo-db',
+    pattern: '^[a-z0-9][a-z0-9_-]{0,62}$',
+  })
   @IsString()
   @Matches(CONNECTION_NAME, { message: 'connection must be a registered connection name' })
   connection: string;
 
-  @IsIn(OPERATIONS) operation: Operation;
+  @ApiProperty({ enum: OPERATIONS, example: 'sql.query' })
+  @IsIn(OPERATIONS)
+  operation: Operation;
 
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => SqlPayloadV1) input: SqlPayloadV1;
+  @ApiProperty({ type: () => SqlInputDoc, description: 'the exact statement and its positional parameters ($1, $2 …)' })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SqlPayloadV1)
+  input: SqlPayloadV1;
 
+  @ApiPropertyOptional({
+    description: 'the agent session; generated when absent',
+    maxLength: 256,
+    pattern: '^[A-Za-z0-9._:@-]+$',
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -33,5 +65,10 @@ export class CreateActionDto {
   @Matches(/^[A-Za-z0-9._:@-]+$/, { message: 'sessionId may hold letters, digits and . _ : @ - only' })
   sessionId?: string;
 
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => AgentContextV1) agent?: AgentContextV1;
+  @ApiPropertyOptional({ type: () => AgentStepDoc, description: 'the ReAct step that produced this action' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AgentContextV1)
+  agent?: AgentContextV1;
 }
