@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
-import { ActionRequested, ActorV1, createEvent, newId } from '@verity/contracts';
+import { ActionDecided, ActionRequested, ActorV1, createEvent, newId } from '@verity/contracts';
 import {
   leafHash,
   MerkleTree,
@@ -171,6 +171,41 @@ describe('ledger checkpoints, proofs and evidence (real PostgreSQL)', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('LEDGER.CHECKPOINT_REJECTED');
     expect((await call<CheckpointView>('GET', '/v1/ledger/checkpoint')).body.size).toBe(36);
+  });
+
+  it('appends a batch exactly once, in causal order, in one transaction', async () => {
+    const actionId = newId();
+    const requested = createEvent(ActionRequested, {
+      source: '/verity/gateway',
+      actionId,
+      sessionId,
+      actor,
+      data: {
+        connection: 'proofs-db',
+        operation: 'sql.query',
+        payload: { sql: 'SELECT 1', params: [] },
+        payloadDigest: 'd'.repeat(64),
+        agent: {},
+      },
+    });
+    const decided = createEvent(ActionDecided, {
+      source: '/verity/policy',
+      actionId,
+      sessionId,
+      actor,
+      causationId: requested.id,
+      data: { decision: 'allow', reasons: ['test'], policyIds: [], bundleRevision: 'r1', obligations: {} },
+    });
+    const forged = { ...requested, data: { ...requested.data, payload: { sql: 'DROP TABLE x', params: [] } } };
+    const results = await entries.appendBatch([decided, requested, requested, forged]);
+    expect(results.map((r) => r.outcome)).toEqual(['parked', 'appended', 'duplicate', 'conflict']);
+    const appended = results[1].outcome === 'appended' ? results[1].entries : [];
+    expect(appended.map((e) => e.eventId)).toEqual([requested.id, decided.id]);
+    expect(appended[1].index).toBe(appended[0].index + 1);
+    expect(appended[1].sessionSeq).toBe(appended[0].sessionSeq + 1);
+    expect((await entries.appendBatch([decided]))[0].outcome).toBe('duplicate');
+    const parked = await db.query(`SELECT 1 FROM ledger.parked WHERE event_id = $1`, [decided.id]);
+    expect(parked).toHaveLength(0);
   });
 
   it('keeps the tree tables append-only too', async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { DataSource, EntityManager, In, LessThan } from 'typeorm';
 import { OutboxEntity } from '../publication/outbox.entity';
 import { LedgerEntryEntity } from './ledger-entry.entity';
 import { LogStateEntity } from './log-state.entity';
@@ -33,60 +33,77 @@ export class EntriesRepository {
     );
   }
 
-  findEntryByEventId(tx: EntityManager, eventId: string): Promise<LedgerEntryEntity | null> {
-    return tx.findOne(LedgerEntryEntity, { where: { eventId } });
+  /** Digests of the given event ids already appended or parked. */
+  async knownDigests(tx: EntityManager, ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = (await tx.query(
+      `SELECT event_id, payload_sha256 FROM ledger.entries WHERE event_id = ANY($1::uuid[])
+       UNION ALL SELECT event_id, payload_sha256 FROM ledger.parked WHERE event_id = ANY($1::uuid[])`,
+      [ids],
+    )) as Array<{ event_id: string; payload_sha256: string }>;
+    return new Map(rows.map((r) => [r.event_id, r.payload_sha256]));
   }
 
-  findParked(tx: EntityManager, eventId: string): Promise<ParkedEventEntity | null> {
-    return tx.findOne(ParkedEventEntity, { where: { eventId } });
+  /** Which of these event ids are appended. */
+  async appendedAmong(tx: EntityManager, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = (await tx.query(`SELECT event_id FROM ledger.entries WHERE event_id = ANY($1::uuid[])`, [
+      ids,
+    ])) as Array<{
+      event_id: string;
+    }>;
+    return rows.map((r) => r.event_id);
   }
 
-  isAppended(tx: EntityManager, eventId: string): Promise<boolean> {
-    return tx.exists(LedgerEntryEntity, { where: { eventId } });
+  /** The event types appended for each of these actions. */
+  async actionTypes(tx: EntityManager, actionIds: string[]): Promise<Array<{ actionId: string; eventType: string }>> {
+    if (actionIds.length === 0) return [];
+    return (await tx.query(
+      `SELECT DISTINCT action_id AS "actionId", event_type AS "eventType" FROM ledger.entries WHERE action_id = ANY($1::uuid[])`,
+      [actionIds],
+    )) as Array<{ actionId: string; eventType: string }>;
   }
 
-  hasActionEvent(tx: EntityManager, actionId: string, eventType: string): Promise<boolean> {
-    return tx.exists(LedgerEntryEntity, { where: { actionId, eventType } });
+  /** Next session sequence number per session (absent: 0). */
+  async nextSessionSeqs(tx: EntityManager, origin: string, sessions: string[]): Promise<Map<string, number>> {
+    const rows = (await tx.query(
+      `SELECT session_id, MAX(session_seq) + 1 AS next FROM ledger.entries
+        WHERE origin = $1 AND session_id = ANY($2::text[]) GROUP BY session_id`,
+      [origin, sessions],
+    )) as Array<{ session_id: string; next: string }>;
+    return new Map(rows.map((r) => [r.session_id, Number(r.next)]));
   }
 
-  /** The next 0-based position of an entry in its session (gap-free under the log lock). */
-  async nextSessionSeq(tx: EntityManager, origin: string, sessionId: string): Promise<number> {
-    const row = await tx
-      .createQueryBuilder(LedgerEntryEntity, 'e')
-      .select('COALESCE(MAX(e.sessionSeq) + 1, 0)', 'next')
-      .where('e.origin = :origin AND e.sessionId = :sessionId', { origin, sessionId })
-      .getRawOne<{ next: string }>();
-    return Number(row?.next ?? 0);
+  /** Parked events caused by these ids or belonging to these actions. */
+  parkedFor(tx: EntityManager, ids: string[], actionIds: string[]): Promise<ParkedEventEntity[]> {
+    const where = [
+      ...(ids.length ? [{ causationId: In(ids) }] : []),
+      ...(actionIds.length ? [{ actionId: In(actionIds) }] : []),
+    ];
+    return where.length ? tx.find(ParkedEventEntity, { where }) : Promise.resolve([]);
   }
 
-  /** Inserts the entry and queues its announcement, in the same transaction. */
-  async insertEntry(tx: EntityManager, entry: NewEntry): Promise<void> {
-    await tx.insert(LedgerEntryEntity, entry);
-    await tx.insert(OutboxEntity, { origin: entry.origin, index: entry.index });
+  async removeParkedMany(tx: EntityManager, ids: string[]): Promise<void> {
+    if (ids.length > 0) await tx.delete(ParkedEventEntity, ids);
+  }
+
+  /** Inserts entries and queues their announcements, in multi-row statements. */
+  async insertEntries(tx: EntityManager, entries: NewEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += 1_000) {
+      const chunk = entries.slice(i, i + 1_000);
+      await tx.createQueryBuilder().insert().into(LedgerEntryEntity).values(chunk).updateEntity(false).execute();
+      await tx
+        .createQueryBuilder()
+        .insert()
+        .into(OutboxEntity)
+        .values(chunk.map((e) => ({ origin: e.origin, index: e.index })))
+        .updateEntity(false)
+        .execute();
+    }
   }
 
   async park(tx: EntityManager, parked: Omit<ParkedEventEntity, 'parkedAt'>): Promise<void> {
     await tx.insert(ParkedEventEntity, parked);
-  }
-
-  /**
-   * Removes and returns the parked events that `appended` releases: those it caused and those
-   * waiting for its type in its action. Oldest first.
-   */
-  async takeParkedReleasedBy(
-    tx: EntityManager,
-    appended: { id: string; actionId: string; type: string },
-  ): Promise<ParkedEventEntity[]> {
-    const parked = await tx.find(ParkedEventEntity, {
-      where: [{ causationId: appended.id }, { actionId: appended.actionId, awaitsType: appended.type }],
-      order: { parkedAt: 'ASC', eventId: 'ASC' },
-    });
-    if (parked.length > 0)
-      await tx.delete(
-        ParkedEventEntity,
-        parked.map((p) => p.eventId),
-      );
-    return parked;
   }
 
   staleParked(tx: EntityManager, parkedBefore: Date, limit: number): Promise<ParkedEventEntity[]> {
