@@ -1,17 +1,22 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { loadConfig } from '@verity/config';
-import { IdentityModule } from '@verity/identity';
+import { ApiKeyAuthenticator, IdentityModule } from '@verity/identity';
 import { PlatformModule } from '@verity/platform';
 import { ActionEntity } from './actions/action.entity';
 import { ActionsController } from './actions/actions.controller';
 import { ActionsRepository } from './actions/actions.repository';
 import { ActionsService } from './actions/actions.service';
+import { ApiKeyEntity } from './api-keys/api-key.entity';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysRepository } from './api-keys/api-keys.repository';
+import { ApiKeysService } from './api-keys/api-keys.service';
 import { GatewayConfig } from './config/gateway.config';
 import { ConnectionRegistry } from './connections/connection-registry';
 import { ApiDocs } from './docs/api-docs';
 import { SqlExecutor } from './execution/sql-executor.service';
 import { CreateActions1764100000000 } from './migrations/1764100000000-create-actions';
+import { CreateApiKeys1764200000000 } from './migrations/1764200000000-create-api-keys';
 import { RepliesConsumer } from './replies/replies.consumer';
 import { RepliesService } from './replies/replies.service';
 
@@ -19,12 +24,16 @@ import { RepliesService } from './replies/replies.service';
   imports: [
     PlatformModule.forApp({
       app: 'gateway',
-      persistence: { schema: 'gateway', entities: [ActionEntity], migrations: [CreateActions1764100000000] },
+      persistence: {
+        schema: 'gateway',
+        entities: [ActionEntity, ApiKeyEntity],
+        migrations: [CreateActions1764100000000, CreateApiKeys1764200000000],
+      },
     }),
-    TypeOrmModule.forFeature([ActionEntity]),
+    TypeOrmModule.forFeature([ActionEntity, ApiKeyEntity]),
     IdentityModule.forRoot(),
   ],
-  controllers: [ActionsController, RepliesConsumer],
+  controllers: [ActionsController, ApiKeysController, RepliesConsumer],
   providers: [
     { provide: GatewayConfig, useFactory: () => loadConfig(GatewayConfig) },
     ConnectionRegistry,
@@ -33,6 +42,9 @@ import { RepliesService } from './replies/replies.service';
     ActionsRepository,
     ActionsService,
     ApiDocs,
+    ApiKeysRepository,
+    ApiKeysService,
+    { provide: ApiKeyAuthenticator, useExisting: ApiKeysService },
   ],
 })
 export class GatewayModule {}

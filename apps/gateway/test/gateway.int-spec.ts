@@ -582,6 +582,103 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  describe('service-account API keys', () => {
+    const keysApi = (method: string, token: string, body?: unknown, suffix = '') =>
+      fetch(`${base}/v1/api-keys${suffix}`, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const withKey = (headers: Record<string, string>, connection = 'test-db', name = 'key') =>
+      fetch(`${base}/v1/actions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({
+          connection,
+          operation: 'sql.query',
+          input: { sql: 'SELECT 1 AS one' },
+          sessionId: session(name),
+        }),
+      });
+
+    it('are created by admins only, shown once, stored as an argon2id hash, and listed without secrets', async () => {
+      const admin = await issuer.mint({ sub: `root-${run}`, groups: ['admins'] });
+      const created = await keysApi('POST', admin, { name: `etl-${run}`, connections: ['test-db'] });
+      expect(created.status).toBe(201);
+      const key = await json(created);
+      expect(key).toMatchObject({
+        name: `etl-${run}`,
+        subject: `service:etl-${run}`,
+        groups: ['analysts'],
+        connections: ['test-db'],
+        createdBy: `root-${run}`,
+        revokedAt: null,
+      });
+      expect(key.key).toMatch(new RegExp(`^vk_${key.id}_[A-Za-z0-9_-]{43}$`));
+      const secret = key.key.split('_').slice(2).join('_');
+
+      const [row] = await app.get(DataSource).query('SELECT secret_hash FROM gateway.api_keys WHERE id = $1', [key.id]);
+      expect(row.secret_hash).toMatch(/^\$argon2id\$/);
+      expect(row.secret_hash).not.toContain(secret);
+
+      const listed = await keysApi('GET', admin);
+      expect(listed.status).toBe(200);
+      const text = await listed.text();
+      expect(JSON.parse(text).items).toEqual(expect.arrayContaining([expect.objectContaining({ id: key.id })]));
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain('argon2');
+
+      expect((await keysApi('POST', token, { name: 'mine', connections: ['test-db'] })).status).toBe(403);
+      expect((await keysApi('GET', token)).status).toBe(403);
+      const unknown = await keysApi('POST', admin, { name: 'x', connections: ['no-such-db'] });
+      expect(unknown.status).toBe(404);
+      const invalid = await keysApi('POST', admin, { name: 'Bad Name', connections: [], extra: 1 });
+      expect(invalid.status).toBe(400);
+    });
+
+    it('authenticate a service (Bearer or X-API-Key) within its connections, until revoked', async () => {
+      const admin = await issuer.mint({ sub: `root-${run}`, groups: ['admins'] });
+      const key = await json(await keysApi('POST', admin, { name: `publisher-${run}`, connections: ['test-db'] }));
+
+      const bearer = await withKey({ authorization: `Bearer ${key.key}` }, 'test-db', 'key-bearer');
+      expect(bearer.status).toBe(200);
+      const { actionId } = await json(bearer);
+      const requested = await platform.one<ActionRequestedV1>(ActionRequested, actionId);
+      expect(requested.actor).toEqual({
+        subject: `service:publisher-${run}`,
+        issuer: `urn:verity:api-key:${key.id}`,
+        kind: 'service',
+        actingParties: [],
+        groups: ['analysts'],
+      });
+      expect(JSON.stringify(requested)).not.toContain(key.key);
+      expect((await withKey({ 'x-api-key': key.key }, 'test-db', 'key-header')).status).toBe(200);
+
+      const outside = await withKey({ 'x-api-key': key.key }, 'down-db', 'key-scope');
+      expect(outside.status).toBe(403);
+      expect((await json(outside)).error.code).toBe('AUTH.FORBIDDEN');
+
+      const wrong = `${key.key.slice(0, -4)}AAAA`;
+      for (const headers of [
+        { 'x-api-key': wrong },
+        { 'x-api-key': 'vk_nope' },
+        { authorization: `Bearer ${wrong}` },
+      ]) {
+        const res = await withKey(headers, 'test-db', 'key-wrong');
+        expect(res.status).toBe(401);
+        expect((await json(res)).error.code).toBe('AUTH.UNAUTHENTICATED');
+      }
+      // A key cannot manage keys, even one with the admin group.
+      expect((await fetch(`${base}/v1/api-keys`, { headers: { 'x-api-key': key.key } })).status).toBe(403);
+
+      expect((await keysApi('DELETE', admin, undefined, `/${key.id}`)).status).toBe(204);
+      expect((await withKey({ 'x-api-key': key.key }, 'test-db', 'key-revoked')).status).toBe(401);
+      expect((await keysApi('DELETE', admin, undefined, `/${key.id}`)).status).toBe(404);
+      const listed = await json(await keysApi('GET', admin));
+      expect(listed.items.find((k: { id: string }) => k.id === key.id).revokedAt).toEqual(expect.any(String));
+    });
+  });
+
   it('serves the OpenAPI document and Swagger UI at /docs, without a token', async () => {
     const ui = await fetch(`${base}/docs`);
     expect(ui.status).toBe(200);

@@ -1,3 +1,4 @@
+export * from './api-key-authenticator';
 export * from './auth.guard';
 export * from './dev-issuer';
 export * from './identity.config';

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ActorV1, DomainError } from '@verity/contracts';
-import { AuthGuard, CurrentActor } from '@verity/identity';
+import { AuthGuard, ConnectionScope, CurrentActor } from '@verity/identity';
 import type { Response } from 'express';
 import { GatewayConfig } from '../config/gateway.config';
 import { ACTION_VIEW_SCHEMA, ERROR_SCHEMA, EXECUTED_SCHEMA, PENDING_SCHEMA } from '../docs/schemas';
@@ -47,11 +47,15 @@ export class ActionsController {
   @ErrorResponse(504, 'POLICY.TIMEOUT, MASKING.TIMEOUT, TARGET.TIMEOUT')
   async submit(
     @CurrentActor() actor: ActorV1,
+    @ConnectionScope() scope: string[] | undefined,
     @Body() body: CreateActionDto,
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ExecutedAction | PendingAction> {
     this.requireActionGroup(actor);
+    if (scope && !scope.includes(body.connection)) {
+      throw new DomainError('AUTH.FORBIDDEN', `this API key may not act on connection ${body.connection}`);
+    }
     const outcome = await this.actions.submit(actor, {
       connection: body.connection,
       operation: body.operation,

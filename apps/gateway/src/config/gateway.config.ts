@@ -25,6 +25,10 @@ export class GatewayConfig {
   @Matches(/^[^,\s]+(,[^,\s]+)*$/, { message: 'GATEWAY_ACTION_GROUPS must be a comma-separated list of group names' })
   GATEWAY_ACTION_GROUPS: string = 'analysts';
 
+  /** Groups allowed to manage API keys (comma-separated). */
+  @Matches(/^[^,\s]+(,[^,\s]+)*$/, { message: 'GATEWAY_ADMIN_GROUPS must be a comma-separated list of group names' })
+  GATEWAY_ADMIN_GROUPS: string = 'admins';
+
   /** How long a request waits for policy's decision before it fails with POLICY.TIMEOUT. */
   @IsInt() @Min(100) @Max(120_000) GATEWAY_DECISION_TIMEOUT_MS: number = 5_000;
 
@@ -45,5 +49,9 @@ export class GatewayConfig {
 
   get actionGroups(): string[] {
     return this.GATEWAY_ACTION_GROUPS.split(',');
+  }
+
+  get adminGroups(): string[] {
+    return this.GATEWAY_ADMIN_GROUPS.split(',');
   }
 }

@@ -43,6 +43,10 @@ export class ConnectionRegistry implements OnApplicationShutdown {
     return target;
   }
 
+  has(name: string): boolean {
+    return this.targets.has(name);
+  }
+
   names(): string[] {
     return [...this.targets.keys()];
   }
