@@ -87,6 +87,19 @@ export function demoCustomers(count = 50) {
   });
 }
 
+/** A synthetic AWS-style access key (right shape, issued by nobody) kept in one customer's JSON settings. */
+export const DEMO_AWS_KEY = 'AKIA4DEMOQ7ZT2VX6KLM';
+
+/**
+ * The `preferences` JSON column: settings of each customer; customer 7's integration settings hold an
+ * AWS-style key, as pasted configuration often does. Masking must find it inside the JSON.
+ */
+export function demoPreferences(id) {
+  const prefs = { newsletter: id % 2 === 0, language: ['en', 'fr', 'pt', 'ja'][id % 4] };
+  if (id === 7) prefs.integrations = { s3_export: { access_key_id: DEMO_AWS_KEY, region: 'eu-west-1' } };
+  return prefs;
+}
+
 /** Reads the role's password, or generates it once (mode 0600). */
 function rolePassword(secretsDir) {
   const file = path.join(secretsDir, 'demo-db.password');
@@ -167,6 +180,14 @@ export async function seedDemo({
       `INSERT INTO customers (${columns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO NOTHING`,
       values,
     );
+    // Added after the first release of the demo: existing databases get the column and its values once.
+    await client.query('ALTER TABLE customers ADD COLUMN IF NOT EXISTS preferences jsonb');
+    for (const c of customers) {
+      await client.query(
+        'UPDATE customers SET preferences = $2 WHERE id = $1 AND preferences IS DISTINCT FROM $2::jsonb',
+        [c.id, JSON.stringify(demoPreferences(c.id))],
+      );
+    }
     if (rowCount > 0) {
       await client.query(`SELECT setval(pg_get_serial_sequence('customers', 'id'), (SELECT max(id) FROM customers))`);
     }

@@ -15,6 +15,25 @@ function charBefore(text: string, index: number): string {
   return text.slice(pair ? index - 2 : index - 1, index);
 }
 
+/** ASCII characters of a dot-atom local part, by code: a table instead of a regular expression per character. */
+const ASCII_LOCAL = new Uint8Array(128);
+const ASCII_DOMAIN = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  ASCII_LOCAL[c] = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]/.test(ch) ? 1 : 0;
+  ASCII_DOMAIN[c] = /[A-Za-z0-9.-]/.test(ch) ? 1 : 0;
+}
+
+function isLocalBefore(text: string, index: number): boolean {
+  const c = text.charCodeAt(index - 1);
+  return c < 128 ? ASCII_LOCAL[c] === 1 : LOCAL_CHAR.test(charBefore(text, index));
+}
+
+function isDomainAt(text: string, index: number): boolean {
+  const c = text.charCodeAt(index);
+  return c < 128 ? ASCII_DOMAIN[c] === 1 : DOMAIN_CHAR.test(charAt(text, index));
+}
+
 function charAt(text: string, index: number): string {
   return String.fromCodePoint(text.codePointAt(index) as number);
 }
@@ -23,6 +42,13 @@ function isDomain(domain: string): boolean {
   const labels = domain.split('.');
   if (domain.length > 253 || labels.length < 2) return false;
   return labels.every((l) => l.length <= 63 && LABEL.test(l)) && TOP_LEVEL.test(labels[labels.length - 1]);
+}
+
+/** `scheme://user:password@host`: what precedes the `@` is a credential, the host no mailbox. */
+function insideUrlAuthority(text: string, start: number): boolean {
+  let i = start;
+  while (i > 0 && start - i < 256 && !/[\s"'<>/]/.test(text[i - 1])) i--;
+  return text[i - 1] === '/' && text[i - 2] === '/' && text[i - 3] === ':';
 }
 
 /**
@@ -47,12 +73,13 @@ export class EmailDetector implements Detector {
 
   private around(text: string, at: number, floor: number): Span | undefined {
     let start = at;
-    while (start > floor && LOCAL_CHAR.test(charBefore(text, start))) start -= charBefore(text, start).length;
+    while (start > floor && isLocalBefore(text, start))
+      start -= text.charCodeAt(start - 1) < 128 ? 1 : charBefore(text, start).length;
     while (text[start] === '.' && start < at) start++; // a local part does not start with a dot
-    if (start === at) return undefined;
+    if (start === at || insideUrlAuthority(text, start)) return undefined;
 
     let end = at + 1;
-    while (end < text.length && DOMAIN_CHAR.test(charAt(text, end))) end += charAt(text, end).length;
+    while (end < text.length && isDomainAt(text, end)) end += text.charCodeAt(end) < 128 ? 1 : charAt(text, end).length;
     while (end > at + 1 && /[.-]/.test(text[end - 1])) end--; // "write to a@b.com." ends the sentence
     return isDomain(text.slice(at + 1, end)) ? { start, end } : undefined;
   }

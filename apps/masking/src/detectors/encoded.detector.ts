@@ -1,7 +1,7 @@
 import { DetectionContext, Detector, NO_CONTEXT, Span } from './detector';
 
-const BASE64_RUN = /[A-Za-z0-9+/_-]{24,}={0,2}/g;
-const URL_ENCODED_RUN = /[^\s"'<>%]*(?:%[0-9A-Fa-f]{2}[^\s"'<>%]*){2,}/g;
+const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,}={0,2}/g;
+const URL_ENCODED_RUN = /(?<![^\s"'<>%=&?])[^\s"'<>%=&?]*(?:%[0-9A-Fa-f]{2}[^\s"'<>%=&?]*){2,}/g;
 /** Longest encoded run that is decoded and looked into; longer ones are scanned as they are. */
 const MAX_RUN = 64 * 1024;
 

@@ -30,6 +30,8 @@ export class IpDetector implements Detector {
         (a) => /[0-9]/.test(a) && /[0-9A-Fa-f]/.test(a.replace(/:/g, '')) && ipaddr.IPv6.isValid(a),
         spans,
       );
-    return spans.sort((a, b) => a.start - b.start);
+    // An IPv4 address inside an IPv6 one (`::ffff:10.0.0.1`) is part of it.
+    const sorted = spans.sort((a, b) => a.start - b.start || b.end - a.end);
+    return sorted.filter((s, i) => i === 0 || s.start >= sorted[i - 1].end);
   }
 }

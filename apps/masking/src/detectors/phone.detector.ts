@@ -2,7 +2,12 @@ import { CountryCode, findPhoneNumbersInText } from 'libphonenumber-js/max';
 import { before, DetectionContext, Detector, NO_CONTEXT, Span } from './detector';
 
 /** A run that could hold a phone number: a digit (or `+`/`(`), then digits and separators, ending in a digit. */
-const CANDIDATE = /[+(]?\d[\d \t().\-/]{5,24}\d/g;
+const CANDIDATE = /(?<![\w.:/+-])[+(]?\d[\d \t().\-/]{5,24}\d(?![\w:]|\.\d)/g;
+/** Shapes that are no phone number: ISO dates and times, dotted quads. */
+const NOT_PHONE = /^\d{4}-\d{2}-\d{2}|^\d{1,3}(?:\.\d{1,3}){3}$|^\d{1,2}\/\d{1,2}\/\d{2,4}$/;
+/** Results of the finder for recent windows: the same number recurs in a column. Bounded. */
+const memo = new Map<string, Array<{ startsAt: number; endsAt: number }>>();
+const MEMO_SIZE = 4096;
 /** Nationally written numbers are tried against these countries only when the context says "phone". */
 const NATIONAL = ['GB', 'DE', 'FR', 'IL', 'JP', 'CN', 'IN', 'BR', 'AU', 'ES', 'IT', 'NL'] as CountryCode[];
 const CUE = /(?:phone|mobile|cell|tel\b|tel[.:]|fax|call|number|whatsapp|contact|sms)/;
@@ -21,18 +26,40 @@ export class PhoneDetector implements Detector {
     const spans: Span[] = [];
     CANDIDATE.lastIndex = 0;
     for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
-      const digits = m[0].replace(/\D/g, '').length;
-      if (digits < 7 || digits > 15) continue;
-      const from = Math.max(0, m.index - 1);
-      const window = text.slice(from, m.index + m[0].length + 1);
+      const digits = m[0].replace(/\D/g, '');
+      if (digits.length < 7 || digits.length > 15 || NOT_PHONE.test(m[0])) continue;
       const cued = FIELD.test(context.field) || CUE.test(before(text, m.index, 40));
-      for (const country of cued ? ['US' as CountryCode, ...NATIONAL] : ['US' as CountryCode]) {
-        const found = findPhoneNumbersInText(window, { defaultCountry: country });
-        if (found.length === 0) continue;
-        for (const f of found) spans.push({ start: from + f.startsAt, end: from + f.endsAt });
-        break;
-      }
+      const international = m[0][0] === '+';
+      // Without "+" or a cue, only a US-length number is worth the finder's time.
+      // Without "+" or a cue, only a US-length number written with separators is worth the finder's time:
+      // a bare run of ten digits is as likely an order number.
+      const formatted = digits.length !== m[0].length;
+      if (
+        !international &&
+        !cued &&
+        !(formatted && (digits.length === 10 || (digits.length === 11 && digits[0] === '1')))
+      )
+        continue;
+      for (const f of this.findIn(m[0], cued && !international))
+        spans.push({ start: m.index + f.startsAt, end: m.index + f.endsAt });
     }
     return spans;
+  }
+
+  private findIn(window: string, national: boolean): Array<{ startsAt: number; endsAt: number }> {
+    const key = `${national ? 'n' : 'u'}${window}`;
+    const known = memo.get(key);
+    if (known) return known;
+    let found: Array<{ startsAt: number; endsAt: number }> = [];
+    for (const country of national ? ['US' as CountryCode, ...NATIONAL] : ['US' as CountryCode]) {
+      found = findPhoneNumbersInText(window, { defaultCountry: country }).map((f) => ({
+        startsAt: f.startsAt,
+        endsAt: f.endsAt,
+      }));
+      if (found.length > 0) break;
+    }
+    if (memo.size >= MEMO_SIZE) memo.clear();
+    memo.set(key, found);
+    return found;
   }
 }

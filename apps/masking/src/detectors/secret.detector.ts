@@ -3,7 +3,8 @@ import { Detector, Span } from './detector';
 /** One vendor's credential format: a literal that must occur (cheap prefilter) and the pattern itself. */
 interface SecretRule {
   entity: string;
-  hint: string;
+  /** Literals of which one must occur: checked for all rules in one pass. */
+  hint: string | string[];
   pattern: RegExp;
   /** The capture group that holds the secret (0 = the whole match). */
   group?: number;
@@ -11,7 +12,7 @@ interface SecretRule {
 
 const B = '(?<![A-Za-z0-9_-])'; // not inside a longer token
 const E = '(?![A-Za-z0-9_-])';
-const rule = (entity: string, hint: string, source: string, group = 0): SecretRule => ({
+const rule = (entity: string, hint: string | string[], source: string, group = 0): SecretRule => ({
   entity,
   hint,
   pattern: new RegExp(source, 'g'),
@@ -24,16 +25,28 @@ const rule = (entity: string, hint: string, source: string, group = 0): SecretRu
  * runs only when its prefix literal occurs in the text.
  */
 export const SECRET_RULES: readonly SecretRule[] = [
-  rule('aws_access_key', 'A', `${B}(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}${E}`),
+  rule(
+    'aws_access_key',
+    ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'],
+    `${B}(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}${E}`,
+  ),
   rule('gcp_api_key', 'AIza', `${B}AIza[0-9A-Za-z_-]{35}${E}`),
   rule('azure_key', 'AccountKey=', 'AccountKey=([A-Za-z0-9+/]{86}==)', 1),
   rule('azure_key', 'SharedAccessKey=', 'SharedAccessKey=([A-Za-z0-9+/]{43}=)', 1),
   rule('azure_key', 'Q~', `${B}[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}${E}`),
-  rule('github_token', 'gh', `${B}gh[pousr]_[A-Za-z0-9_.-]{30,400}${E}`),
+  rule('github_token', ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], `${B}gh[pousr]_[A-Za-z0-9_.-]{30,400}${E}`),
   rule('github_token', 'github_pat_', `${B}github_pat_[A-Za-z0-9_]{60,255}${E}`),
-  rule('gitlab_token', 'gl', `${B}gl(?:pat|dt|ptt|rt|soat|ft|cbt|imt|agent|oas|ffct)-[A-Za-z0-9_-]{20,64}${E}`),
+  rule(
+    'gitlab_token',
+    ['glpat-', 'gldt-', 'glptt-', 'glrt-', 'glsoat-', 'glft-', 'glcbt-', 'glimt-', 'glagent-', 'gloas-', 'glffct-'],
+    `${B}gl(?:pat|dt|ptt|rt|soat|ft|cbt|imt|agent|oas|ffct)-[A-Za-z0-9_-]{20,64}${E}`,
+  ),
   rule('gitlab_token', 'GR1348941', `${B}GR1348941[A-Za-z0-9_-]{20,64}${E}`),
-  rule('slack_token', 'xox', `${B}xox[abposre]-[A-Za-z0-9-]{10,250}${E}`),
+  rule(
+    'slack_token',
+    ['xoxa-', 'xoxb-', 'xoxp-', 'xoxo-', 'xoxs-', 'xoxr-', 'xoxe-'],
+    `${B}xox[abposre]-[A-Za-z0-9-]{10,250}${E}`,
+  ),
   rule('slack_token', 'xoxe.', `${B}xoxe\\.xox[bp]-\\d-[A-Za-z0-9]{100,250}${E}`),
   rule('slack_token', 'xapp-', `${B}xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+${E}`),
   rule(
@@ -41,7 +54,11 @@ export const SECRET_RULES: readonly SecretRule[] = [
     'hooks.slack.com',
     'https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,120}',
   ),
-  rule('stripe_key', '_', `${B}(?:sk|rk|pk)_(?:live|test|prod)_[A-Za-z0-9]{10,247}${E}`),
+  rule(
+    'stripe_key',
+    ['sk_live_', 'sk_test_', 'sk_prod_', 'rk_live_', 'rk_test_', 'rk_prod_', 'pk_live_', 'pk_test_', 'pk_prod_'],
+    `${B}(?:sk|rk|pk)_(?:live|test|prod)_[A-Za-z0-9]{10,247}${E}`,
+  ),
   rule('stripe_key', 'whsec_', `${B}whsec_[A-Za-z0-9]{32,64}${E}`),
   rule(
     'openai_key',
@@ -61,16 +78,16 @@ export const SECRET_RULES: readonly SecretRule[] = [
   rule('api_key', 'pypi-', `${B}pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,300}${E}`),
   rule('api_key', 'SG.', `${B}SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}${E}`),
   rule('api_key', 'xkeysib-', `${B}xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}${E}`),
-  rule('api_key', 'dop_v1_', `${B}do[por]_v1_[a-f0-9]{64}${E}`),
-  rule('api_key', 'shp', `${B}shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}${E}`),
+  rule('api_key', ['dop_v1_', 'doo_v1_', 'dor_v1_'], `${B}do[por]_v1_[a-f0-9]{64}${E}`),
+  rule('api_key', ['shpat_', 'shpca_', 'shppa_', 'shpss_'], `${B}shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}${E}`),
   rule('api_key', 'lin_api_', `${B}lin_api_[A-Za-z0-9]{40}${E}`),
   rule('api_key', 'glsa_', `${B}glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}${E}`),
   rule('api_key', 'glc_', `${B}glc_[A-Za-z0-9+/]{32,400}={0,2}`),
   rule('api_key', 'dapi', `${B}dapi[a-f0-9]{32}(?:-\\d)?${E}`),
   rule('api_key', 'PMAK-', `${B}PMAK-[a-f0-9]{24}-[a-f0-9]{34}${E}`),
-  rule('api_key', 'sq0', `${B}sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}${E}`),
-  rule('api_key', 'EAA', `${B}EAA[MC][A-Za-z0-9]{100,}${E}`),
-  rule('api_key', 'AC', `${B}(?:AC|SK)[a-f0-9]{32}${E}`),
+  rule('api_key', ['sq0atp-', 'sq0csp-'], `${B}sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}${E}`),
+  rule('api_key', ['EAAM', 'EAAC'], `${B}EAA[MC][A-Za-z0-9]{100,}${E}`),
+  rule('api_key', ['AC', 'SK'], `${B}(?:AC|SK)[a-f0-9]{32}${E}`),
   rule('api_key', 'v1.0-', `${B}v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}${E}`),
   rule('api_key', 'rubygems_', `${B}rubygems_[a-f0-9]{48}${E}`),
   rule('api_key', 'figd_', `${B}figd_[A-Za-z0-9_-]{40}${E}`),
@@ -81,6 +98,18 @@ export const SECRET_RULES: readonly SecretRule[] = [
   rule('api_key', 'ABSK', `${B}ABSK[A-Za-z0-9+/]{100,400}={0,2}`),
   rule('jwt', 'eyJ', `${B}eyJ[A-Za-z0-9_-]{5,4000}\\.eyJ[A-Za-z0-9_-]{5,8000}(?:\\.[A-Za-z0-9_-]{0,2000})?`),
 ];
+
+const hints = (r: SecretRule) => (Array.isArray(r.hint) ? r.hint : [r.hint]);
+/** Every hint literal in one alternation: one pass over the text tells which rules can match. */
+const HINTS = new RegExp(
+  [...new Set(SECRET_RULES.flatMap(hints))]
+    .sort((a, b) => b.length - a.length)
+    .map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|'),
+  'g',
+);
+const RULES_BY_HINT = new Map<string, SecretRule[]>();
+for (const r of SECRET_RULES) for (const h of hints(r)) RULES_BY_HINT.set(h, [...(RULES_BY_HINT.get(h) ?? []), r]);
 
 const PEM_BEGIN = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----/g;
 
@@ -114,8 +143,11 @@ export class SecretDetector implements Detector {
   find(text: string): Span[] {
     const spans: Span[] = [];
     privateKeys(text, spans);
-    for (const r of SECRET_RULES) {
-      if (!text.includes(r.hint)) continue;
+    const rules = new Set<SecretRule>();
+    HINTS.lastIndex = 0;
+    for (let h = HINTS.exec(text); h !== null; h = HINTS.exec(text))
+      for (const r of RULES_BY_HINT.get(h[0]) ?? []) rules.add(r);
+    for (const r of rules) {
       r.pattern.lastIndex = 0;
       for (let m = r.pattern.exec(text); m !== null; m = r.pattern.exec(text)) {
         const value = m[r.group ?? 0];

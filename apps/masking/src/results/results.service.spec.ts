@@ -70,8 +70,8 @@ describe('ResultsService', () => {
   });
 
   it('refuses a profile it does not know', () => {
-    expect(() => service.mask(captured([[1, 'a@b.io', null, null]], 'strict'))).toThrow(DomainError);
-    expect(() => service.mask(captured([], 'strict'))).toThrow(
+    expect(() => service.mask(captured([[1, 'a@b.io', null, null]], 'no-such-profile'))).toThrow(DomainError);
+    expect(() => service.mask(captured([], 'no-such-profile'))).toThrow(
       expect.objectContaining({ code: 'MASKING.PROFILE_NOT_FOUND' }),
     );
   });

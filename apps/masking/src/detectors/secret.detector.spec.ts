@@ -1,0 +1,36 @@
+import { SecretDetector } from './secret.detector';
+
+const found = (text: string) =>
+  new SecretDetector().find(text).map((s) => [s.entity, text.slice(s.start, s.end)] as [string | undefined, string]);
+
+// Test values are assembled at run time so that no scanner mistakes this file for leaked credentials.
+const fake = (prefix: string, body: string) => `${prefix}${body}`;
+
+describe('SecretDetector', () => {
+  it.each([
+    ['aws_access_key', fake('AKIA', 'LALEMEL33243OLIB')],
+    ['gcp_api_key', fake('AIza', 'SyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe')],
+    ['github_token', fake('ghp_', 'wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx')],
+    ['gitlab_token', fake('glpat-', 'Gx1aB2cD3eF4gH5iJ6kL')],
+    ['slack_token', fake('xoxb-', '781236542736-2364535789652-GkwFDQoHqzXDVsC6GzqYUypD')],
+    ['stripe_key', fake('sk_live_', 'ReTllpYQYfIZu2Jnf2lAPFjD')],
+    ['openai_key', fake('sk-proj-', 'q8Wm2LxT9vR4nB7cY1kZ5hJ3dF6gS0pA2eU8iO4wQ7tX')],
+    ['jwt', fake('eyJhbGciOiJIUzI1NiJ9.', 'eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U')],
+  ])('finds a %s', (entity, value) => {
+    expect(found(`config: ${value} ;`)).toEqual([[entity, value]]);
+  });
+
+  it('finds a PEM private key from BEGIN to END', () => {
+    const key = `-----BEGIN RSA ${'PRIVATE KEY'}-----\nMIIEpQIBAAKCAQEAn6/O8li+SX4m98\n-----END RSA ${'PRIVATE KEY'}-----`;
+    expect(found(`x\n${key}\ny`)).toEqual([['private_key', key]]);
+  });
+
+  it.each([
+    fake('AKIA', 'IOSFODNN7EXAMPLE'),
+    'AKIA-short',
+    'ghp_short',
+    'git sha 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b',
+  ])('finds nothing in %j', (text) => {
+    expect(found(text)).toEqual([]);
+  });
+});
