@@ -31,24 +31,15 @@ export const LEDGER_APP = 'ledger';
 /** The ledger's one consumer group: every ledgered event, from the beginning of each topic. */
 export const LEDGER_CONSUMERS: ConsumerOptions[] = [{ groupId: 'ledger.append', fromBeginning: true }];
 
+/** The ledger's schema, tables and migrations (also used by scripts/bench-ledger.mjs). */
+export const LEDGER_PERSISTENCE = {
+  schema: 'ledger',
+  entities: [LogStateEntity, LedgerEntryEntity, ParkedEventEntity, OutboxEntity, TreeNodeEntity, CheckpointEntity],
+  migrations: [CreateLedger1795634985291, MerkleTreeCheckpoints1795700000000],
+};
+
 @Module({
-  imports: [
-    PlatformModule.forApp({
-      app: LEDGER_APP,
-      persistence: {
-        schema: 'ledger',
-        entities: [
-          LogStateEntity,
-          LedgerEntryEntity,
-          ParkedEventEntity,
-          OutboxEntity,
-          TreeNodeEntity,
-          CheckpointEntity,
-        ],
-        migrations: [CreateLedger1795634985291, MerkleTreeCheckpoints1795700000000],
-      },
-    }),
-  ],
+  imports: [PlatformModule.forApp({ app: LEDGER_APP, persistence: LEDGER_PERSISTENCE })],
   controllers: [EntriesController, EntriesConsumer, CheckpointsController, ProofsController, EvidenceController],
   providers: [
     { provide: LedgerConfig, useFactory: () => loadConfig(LedgerConfig) },
