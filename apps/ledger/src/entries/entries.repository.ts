@@ -87,18 +87,32 @@ export class EntriesRepository {
     if (ids.length > 0) await tx.delete(ParkedEventEntity, ids);
   }
 
-  /** Inserts entries and queues their announcements, in multi-row statements. */
+  /** Inserts entries and queues their announcements, in multi-row statements (unnest of column arrays). */
   async insertEntries(tx: EntityManager, entries: NewEntry[]): Promise<void> {
-    for (let i = 0; i < entries.length; i += 1_000) {
-      const chunk = entries.slice(i, i + 1_000);
-      await tx.createQueryBuilder().insert().into(LedgerEntryEntity).values(chunk).updateEntity(false).execute();
-      await tx
-        .createQueryBuilder()
-        .insert()
-        .into(OutboxEntity)
-        .values(chunk.map((e) => ({ origin: e.origin, index: e.index })))
-        .updateEntity(false)
-        .execute();
+    for (let i = 0; i < entries.length; i += 5_000) {
+      const chunk = entries.slice(i, i + 5_000);
+      const column = <K extends keyof NewEntry>(k: K) => chunk.map((e) => e[k]);
+      await tx.query(
+        `INSERT INTO ledger.entries (origin, index, event_id, event_type, action_id, session_id, session_seq, entry, leaf_hash, payload, payload_sha256)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::jsonb[], $11::text[])`,
+        [
+          column('origin'),
+          column('index'),
+          column('eventId'),
+          column('eventType'),
+          column('actionId'),
+          column('sessionId'),
+          column('sessionSeq'),
+          column('entry'),
+          column('leafHash'),
+          chunk.map((e) => JSON.stringify(e.payload)),
+          column('payloadSha256'),
+        ],
+      );
+      await tx.query(`INSERT INTO ledger.outbox (origin, index) SELECT * FROM unnest($1::text[], $2::bigint[])`, [
+        column('origin'),
+        column('index'),
+      ]);
     }
   }
 

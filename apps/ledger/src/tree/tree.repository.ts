@@ -11,13 +11,12 @@ export class TreeRepository {
   constructor(private readonly db: DataSource) {}
 
   async insertNodes(tx: EntityManager, nodes: TreeNodeEntity[]): Promise<void> {
-    for (let i = 0; i < nodes.length; i += 2_000) {
-      await tx
-        .createQueryBuilder()
-        .insert()
-        .into(TreeNodeEntity)
-        .values(nodes.slice(i, i + 2_000))
-        .execute();
+    for (let i = 0; i < nodes.length; i += 10_000) {
+      const chunk = nodes.slice(i, i + 10_000);
+      await tx.query(
+        `INSERT INTO ledger.nodes (origin, level, index, hash) SELECT * FROM unnest($1::text[], $2::smallint[], $3::bigint[], $4::bytea[])`,
+        [chunk.map((n) => n.origin), chunk.map((n) => n.level), chunk.map((n) => n.index), chunk.map((n) => n.hash)],
+      );
     }
   }
 
