@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule, ServiceOptions } from '@verity/platform';
 import { SqlAnalysisService } from './analysis/sql-analysis.service';
+import { BudgetsRepository } from './budgets/budgets.repository';
+import { BudgetsService } from './budgets/budgets.service';
+import { DecisionRecordEntity } from './budgets/decision-record.entity';
+import { SessionBudgetEntity } from './budgets/session-budget.entity';
 import { PolicyBundleService } from './bundle/policy-bundle.service';
+import { CreatePolicy1795710000000 } from './migrations/1795710000000-create-policy';
 import { DecisionsConsumer } from './decisions/decisions.consumer';
 import { DecisionsService } from './decisions/decisions.service';
 
@@ -12,8 +17,17 @@ export const POLICY_SERVICE: Omit<ServiceOptions, 'port'> = {
 };
 
 @Module({
-  imports: [PlatformModule.forApp({ app: POLICY_SERVICE.app })],
+  imports: [
+    PlatformModule.forApp({
+      app: POLICY_SERVICE.app,
+      persistence: {
+        schema: 'policy',
+        entities: [SessionBudgetEntity, DecisionRecordEntity],
+        migrations: [CreatePolicy1795710000000],
+      },
+    }),
+  ],
   controllers: [DecisionsConsumer],
-  providers: [SqlAnalysisService, PolicyBundleService, DecisionsService],
+  providers: [SqlAnalysisService, PolicyBundleService, DecisionsService, BudgetsRepository, BudgetsService],
 })
 export class PolicyModule {}

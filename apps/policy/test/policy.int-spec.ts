@@ -3,6 +3,7 @@ import {
   ActionDecided,
   ActionDecidedV1,
   ActionRequested,
+  AlertRaised,
   ActorV1,
   createEvent,
   deadLetterTopic,
@@ -44,6 +45,7 @@ describe('policy service', () => {
     cpSync(path.resolve(__dirname, '../../../deploy/policies'), bundleDir, { recursive: true });
     process.env.VERITY_POLICY_DIR = bundleDir;
     process.env.POLICY_RELOAD_MS = '100';
+    process.env.POLICY_BUDGET_ACTIONS = '3';
     app = await bootstrapService(PolicyModule, { ...POLICY_SERVICE, port: 0 });
     baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     kafka = new Kafka({
@@ -53,7 +55,7 @@ describe('policy service', () => {
     });
     producer = kafka.producer();
     await producer.connect();
-    tap = await TopicTap.open(kafka, [ActionDecided.topic, DLQ]);
+    tap = await TopicTap.open(kafka, [ActionDecided.topic, AlertRaised.topic, DLQ]);
   });
 
   afterAll(async () => {
@@ -62,6 +64,7 @@ describe('policy service', () => {
     await app?.close();
     delete process.env.VERITY_POLICY_DIR;
     delete process.env.POLICY_RELOAD_MS;
+    delete process.env.POLICY_BUDGET_ACTIONS;
     rmSync(bundleDir, { recursive: true, force: true });
   });
 
@@ -168,6 +171,37 @@ describe('policy service', () => {
       { what: 'a decision under the reloaded bundle' },
     );
     expect(after).toMatchObject({ decision: 'deny', policyIds: ['no-probe'] });
+  });
+
+  it('denies the action that crosses the session budget, raises an alert, and decides a redelivery the same', async () => {
+    const sessionId = `policy-int-${newId()}`;
+    const requests = Array.from({ length: 4 }, () => actionRequested('SELECT 1', sessionId));
+    for (const request of requests) await app.get(EventPublisher).publish(ActionRequested, request);
+    const decided = await Promise.all(requests.map((r) => decisionFor(r)));
+    expect(decided.map((d) => d.data.decision)).toEqual(['allow', 'allow', 'allow', 'deny']);
+    expect(decided[3].data).toMatchObject({
+      reasons: ['session budget exceeded: actions 4 > 3', 'sql.read allowed by analysts-read'],
+      policyIds: ['budget.actions', 'analysts-read'],
+    });
+    const alert = await tap.find(
+      AlertRaised.topic,
+      (m) => JSON.parse(m.value).actionid === requests[3].actionid,
+      'budget alert',
+    );
+    expect(JSON.parse(alert.value)).toMatchObject({
+      type: AlertRaised.type,
+      sessionid: sessionId,
+      causationid: requests[3].id,
+      data: { kind: 'budget.exceeded', details: { budgets: ['actions'], used: { actions: 4 } } },
+    });
+
+    // The same request again (a redelivery): the same decision, not counted again.
+    await app.get(EventPublisher).publish(ActionRequested, requests[1]);
+    await waitFor(() => tap.events(ActionDecided.topic, requests[1].actionid).length === 2 || undefined, {
+      what: 'the redelivered decision',
+    });
+    const [first, again] = tap.events<{ data: ActionDecidedV1 }>(ActionDecided.topic, requests[1].actionid);
+    expect(again.data).toEqual(first.data);
   });
 
   it('denies SQL that does not parse with the parser message', async () => {

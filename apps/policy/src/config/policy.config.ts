@@ -1,4 +1,4 @@
-import { IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
 
 export class PolicyConfig {
   @IsInt() @Min(1) @Max(65_535) POLICY_PORT = 8083;
@@ -6,4 +6,10 @@ export class PolicyConfig {
   @IsString() @IsNotEmpty() VERITY_POLICY_DIR: string = 'deploy/policies';
   /** How often the folder's content hash is checked for changes; 0 turns reloading off. */
   @IsInt() @Min(0) @Max(3_600_000) POLICY_RELOAD_MS = 1000;
+  /** Per agent session: most actions, actions with writes, distinct tables; 0 = no limit. */
+  @IsInt() @Min(0) POLICY_BUDGET_ACTIONS = 500;
+  @IsInt() @Min(0) POLICY_BUDGET_WRITES = 50;
+  @IsInt() @Min(0) POLICY_BUDGET_TABLES = 100;
+  /** What an action that crosses a budget gets (and an alert is raised). */
+  @IsIn(['deny', 'review']) POLICY_BUDGET_ON_EXCEED: 'deny' | 'review' = 'deny';
 }

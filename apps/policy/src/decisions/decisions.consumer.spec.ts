@@ -1,10 +1,27 @@
 import { Logger } from '@nestjs/common';
-import { ActionDecided, ActionRequested, createEvent, digestOf, newId } from '@verity/contracts';
+import {
+  ActionDecided,
+  ActionRequested,
+  ActionRequestedV1,
+  ActorV1,
+  createEvent,
+  digestOf,
+  newId,
+} from '@verity/contracts';
 import { EventPublisher } from '@verity/kafka';
 import { SqlAnalysisService } from '../analysis/sql-analysis.service';
 import { PolicyBundleService } from '../bundle/policy-bundle.service';
 import { DecisionsConsumer } from './decisions.consumer';
+import { BudgetsService } from '../budgets/budgets.service';
 import { DecisionsService } from './decisions.service';
+
+/** Budgets need the database; the consumer's own behaviour does not. */
+function withoutBudgets(decisions: DecisionsService): BudgetsService {
+  return {
+    decide: (_actionId: string, sessionId: string, request: ActionRequestedV1, actor: ActorV1) =>
+      Promise.resolve({ decided: decisions.decide(request, actor, sessionId), alert: null }),
+  } as unknown as BudgetsService;
+}
 
 describe('DecisionsConsumer', () => {
   const analyser = new SqlAnalysisService();
@@ -19,7 +36,7 @@ describe('DecisionsConsumer', () => {
   it('publishes one ActionDecided caused by the request and logs it without SQL or params', async () => {
     const publish = jest.fn().mockResolvedValue(undefined);
     const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-    const consumer = new DecisionsConsumer(new DecisionsService(analyser, bundles), {
+    const consumer = new DecisionsConsumer(withoutBudgets(new DecisionsService(analyser, bundles)), {
       publish,
     } as unknown as EventPublisher);
     const payload = { sql: "SELECT * FROM customers WHERE email = 'zed@example.com'", params: ['p4ssw0rd-param'] };

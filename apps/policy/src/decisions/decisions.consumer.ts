@@ -1,8 +1,15 @@
 import { Controller, Logger } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { ActionDecided, ActionRequested, ActionRequestedV1, createEvent, EventEnvelope } from '@verity/contracts';
+import {
+  ActionDecided,
+  ActionRequested,
+  ActionRequestedV1,
+  AlertRaised,
+  createEvent,
+  EventEnvelope,
+} from '@verity/contracts';
 import { ConsumeEvent, EventPublisher } from '@verity/kafka';
-import { DecisionsService } from './decisions.service';
+import { BudgetsService } from '../budgets/budgets.service';
 
 export const POLICY_SOURCE = '/verity/policy';
 
@@ -11,14 +18,22 @@ export class DecisionsConsumer {
   private readonly logger = new Logger(DecisionsConsumer.name);
 
   constructor(
-    private readonly decisions: DecisionsService,
+    private readonly budgets: BudgetsService,
     private readonly publisher: EventPublisher,
   ) {}
 
-  /** One decision per requested action. Logs the verdict and analysis, never the SQL or its params. */
+  /**
+   * One decision per requested action (the same one again on redelivery), then the alert when it
+   * crossed a session budget. Logs the verdict and analysis, never the SQL or its params.
+   */
   @ConsumeEvent(ActionRequested)
   async onActionRequested(@Payload() request: EventEnvelope<ActionRequestedV1>): Promise<void> {
-    const decided = this.decisions.decide(request.data, request.actor, request.sessionid);
+    const { decided, alert } = await this.budgets.decide(
+      request.actionid,
+      request.sessionid,
+      request.data,
+      request.actor,
+    );
     const event = createEvent(ActionDecided, {
       source: POLICY_SOURCE,
       actionId: request.actionid,
@@ -29,6 +44,22 @@ export class DecisionsConsumer {
       data: decided,
     });
     await this.publisher.publish(ActionDecided, event);
+    if (alert) {
+      const raised = createEvent(AlertRaised, {
+        source: POLICY_SOURCE,
+        actionId: request.actionid,
+        sessionId: request.sessionid,
+        actor: request.actor,
+        causationId: request.id,
+        traceparent: request.traceparent,
+        data: alert,
+      });
+      await this.publisher.publish(AlertRaised, raised);
+      this.logger.warn(
+        { actionId: request.actionid, sessionId: request.sessionid, alert: alert.details },
+        alert.message,
+      );
+    }
     this.logger.log(
       {
         actionId: request.actionid,

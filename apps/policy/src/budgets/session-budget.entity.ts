@@ -1,0 +1,23 @@
+import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** What one agent session has used so far. */
+@Entity({ name: 'session_budgets' })
+export class SessionBudgetEntity {
+  @PrimaryColumn({ name: 'session_id', type: 'text', primaryKeyConstraintName: 'PK_session_budgets' })
+  sessionId: string;
+
+  /** Every decided action, denied ones included. */
+  @Column({ type: 'integer', default: 0 })
+  actions: number;
+
+  /** Actions holding a write, DDL or admin statement that were not denied. */
+  @Column({ type: 'integer', default: 0 })
+  writes: number;
+
+  /** Distinct tables read or written by actions that were not denied. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  tables: string[];
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}
