@@ -20,6 +20,8 @@ import { EvidenceService } from './evidence/evidence.service';
 import { MerkleTreeCheckpoints1795700000000 } from './migrations/1795700000000-merkle-tree-checkpoints';
 import { ProofsController } from './proofs/proofs.controller';
 import { ProofsService } from './proofs/proofs.service';
+import { TilesController } from './tiles/tiles.controller';
+import { TilesService } from './tiles/tiles.service';
 import { TreeNodeEntity } from './tree/tree-node.entity';
 import { TreeRepository } from './tree/tree.repository';
 import { TreeService } from './tree/tree.service';
@@ -40,7 +42,14 @@ export const LEDGER_PERSISTENCE = {
 
 @Module({
   imports: [PlatformModule.forApp({ app: LEDGER_APP, persistence: LEDGER_PERSISTENCE })],
-  controllers: [EntriesController, EntriesConsumer, CheckpointsController, ProofsController, EvidenceController],
+  controllers: [
+    EntriesController,
+    EntriesConsumer,
+    CheckpointsController,
+    ProofsController,
+    EvidenceController,
+    TilesController,
+  ],
   providers: [
     { provide: LedgerConfig, useFactory: () => loadConfig(LedgerConfig) },
     EntriesRepository,
@@ -52,6 +61,7 @@ export const LEDGER_PERSISTENCE = {
     CheckpointsService,
     ProofsService,
     EvidenceService,
+    TilesService,
   ],
 })
 export class LedgerModule {}

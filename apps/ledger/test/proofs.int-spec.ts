@@ -160,6 +160,25 @@ describe('ledger checkpoints, proofs and evidence (real PostgreSQL)', () => {
     );
   });
 
+  it('serves the log through the C2SP tlog-tiles read API', async () => {
+    const note = await (await fetch(`${base}/v1/ledger/tlog/checkpoint`)).text();
+    expect(note).toBe((await call<CheckpointView>('GET', '/v1/ledger/checkpoint')).body.note);
+    const tile = await fetch(`${base}/v1/ledger/tlog/tile/0/000.p/35`);
+    expect(tile.status).toBe(200);
+    expect(tile.headers.get('cache-control')).toContain('immutable');
+    expect(Buffer.from(await tile.arrayBuffer()).equals(Buffer.concat(leaves.slice(0, 35)))).toBe(true);
+    const bundle = Buffer.from(await (await fetch(`${base}/v1/ledger/tlog/tile/entries/000.p/35`)).arrayBuffer());
+    const fromTiles: Buffer[] = [];
+    for (let at = 0; at < bundle.length;) {
+      const len = bundle.readUInt16BE(at);
+      fromTiles.push(leafHash(bundle.subarray(at + 2, at + 2 + len)));
+      at += 2 + len;
+    }
+    expect(Buffer.concat(fromTiles).equals(Buffer.concat(leaves.slice(0, 35)))).toBe(true);
+    expect((await fetch(`${base}/v1/ledger/tlog/tile/0/000`)).status).toBe(404); // not full yet
+    expect((await fetch(`${base}/v1/ledger/tlog/tile/0/000.p/36`)).status).toBe(404); // beyond the checkpoint
+  });
+
   it('refuses to sign a tree that does not extend the last signed checkpoint', async () => {
     // A checkpoint of size 36 with a root this log never had (as if the tree had been rewritten).
     await db.query(
