@@ -398,6 +398,49 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
     expect(stored).toMatchObject({ status: 'pending_review', decision: 'review' });
   });
 
+  it('long-polls GET /v1/actions/:id?wait= until the action has its outcome, or the wait is up', async () => {
+    const get = (id: string, wait?: string) =>
+      fetch(`${base}/v1/actions/${id}${wait === undefined ? '' : `?wait=${wait}`}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+    // An action whose decision never comes ends as failed (POLICY.TIMEOUT, 3 s here): a long
+    // poll started while it runs answers when it ends, not before and not at the deadline.
+    platform.policy.set(session('poll'), 'silent');
+    const running = query('poll', 'SELECT 1');
+    const actionId = await waitFor(
+      async () =>
+        (await app.get(DataSource).query('SELECT id FROM gateway.actions WHERE session_id = $1', [session('poll')]))[0]
+          ?.id as string | undefined,
+      { what: 'the stored action' },
+    );
+    const started = Date.now();
+    const polled = await get(actionId, '20');
+    const waited = Date.now() - started;
+    expect(polled.status).toBe(200);
+    expect(await json(polled)).toMatchObject({ actionId, status: 'failed', outcomeCode: 'POLICY.TIMEOUT' });
+    expect(waited).toBeGreaterThan(1000);
+    expect(waited).toBeLessThan(10_000);
+    expect((await running).status).toBe(504);
+
+    // A finished action answers at once; one still held answers at the deadline as it stands.
+    const done = Date.now();
+    expect((await json(await get(actionId, '30'))).status).toBe('failed');
+    expect(Date.now() - done).toBeLessThan(1000);
+    platform.policy.set(session('poll-review'), {
+      decisions: [{ decision: 'review', reasons: ['needs a human'], policyIds: ['rv'], obligations: {} }],
+    });
+    const held = await json(await query('poll-review', 'DELETE FROM customers WHERE id = 2'));
+    const before = Date.now();
+    expect(await json(await get(held.actionId, '1'))).toMatchObject({ status: 'pending_review' });
+    expect(Date.now() - before).toBeGreaterThanOrEqual(900);
+
+    for (const bad of ['-1', '31', 'soon', '1.5']) {
+      const res = await get(actionId, bad);
+      expect(res.status).toBe(400);
+      expect((await json(res)).error.code).toBe('REQUEST.INVALID');
+    }
+  });
+
   it('answers 404 for an unknown connection and emits nothing', async () => {
     const res = await post({
       connection: 'no-such-db',
@@ -640,30 +683,39 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
       const admin = await issuer.mint({ sub: `root-${run}`, groups: ['admins'] });
       const key = await json(await keysApi('POST', admin, { name: `publisher-${run}`, connections: ['test-db'] }));
 
-      const bearer = await withKey({ authorization: `Bearer ${key.key}` }, 'test-db', 'key-bearer');
-      expect(bearer.status).toBe(200);
-      const { actionId } = await json(bearer);
-      const requested = await platform.one<ActionRequestedV1>(ActionRequested, actionId);
-      expect(requested.actor).toEqual({
-        subject: `service:publisher-${run}`,
-        issuer: `urn:verity:api-key:${key.id}`,
-        kind: 'service',
-        actingParties: [],
-        groups: ['analysts'],
-      });
-      expect(JSON.stringify(requested)).not.toContain(key.key);
-      expect((await withKey({ 'x-api-key': key.key }, 'test-db', 'key-header')).status).toBe(200);
+      // Authenticated means the intent went out under the service actor (whatever policy then says).
+      const accepted = async (headers: Record<string, string>, name: string) => {
+        const body = await json(await withKey(headers, 'test-db', name));
+        const actionId: string | undefined = body.actionId ?? body.error?.details?.actionId;
+        expect(actionId).toEqual(expect.any(String));
+        return platform.one<ActionRequestedV1>(ActionRequested, actionId as string);
+      };
+      for (const [headers, name] of [
+        [{ authorization: `Bearer ${key.key}` }, 'key-bearer'],
+        [{ 'x-api-key': key.key }, 'key-header'],
+      ] as const) {
+        const requested = await accepted(headers, name);
+        expect(requested.actor).toEqual({
+          subject: `service:publisher-${run}`,
+          issuer: `urn:verity:api-key:${key.id}`,
+          kind: 'service',
+          actingParties: [],
+          groups: ['analysts'],
+        });
+        expect(JSON.stringify(requested)).not.toContain(key.key);
+      }
 
       const outside = await withKey({ 'x-api-key': key.key }, 'down-db', 'key-scope');
       expect(outside.status).toBe(403);
       expect((await json(outside)).error.code).toBe('AUTH.FORBIDDEN');
 
       const wrong = `${key.key.slice(0, -4)}AAAA`;
-      for (const headers of [
+      const attempts: Record<string, string>[] = [
         { 'x-api-key': wrong },
         { 'x-api-key': 'vk_nope' },
         { authorization: `Bearer ${wrong}` },
-      ]) {
+      ];
+      for (const headers of attempts) {
         const res = await withKey(headers, 'test-db', 'key-wrong');
         expect(res.status).toBe(401);
         expect((await json(res)).error.code).toBe('AUTH.UNAUTHENTICATED');

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
+  ApiQuery,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -70,11 +71,31 @@ export class ActionsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: "The caller's own action and where it stands" })
+  @ApiOperation({
+    summary: "The caller's own action and where it stands",
+    description:
+      'With `wait` (seconds, at most GATEWAY_MAX_WAIT_S), the answer waits until the action has its outcome (executed, denied or failed) or the time is up.',
+  })
+  @ApiQuery({ name: 'wait', required: false, type: 'integer', description: 'long-poll seconds (0 = answer at once)' })
   @ApiOkResponse({ schema: ACTION_VIEW_SCHEMA })
   @ErrorResponse(404, 'ACTION.NOT_FOUND (also for another caller’s action)')
-  find(@CurrentActor() actor: ActorV1, @Param('id') id: string): Promise<ActionView> {
-    return this.actions.find(actor, id);
+  find(
+    @CurrentActor() actor: ActorV1,
+    @Param('id') id: string,
+    @Query('wait') wait: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ActionView> {
+    const seconds = wait === undefined ? 0 : Number(wait);
+    const max = this.config.GATEWAY_MAX_WAIT_S;
+    if (!/^\d+$/.test(wait ?? '0') || seconds > max) {
+      throw new DomainError('REQUEST.INVALID', `wait must be a whole number of seconds from 0 to ${max}`, [
+        `wait: must be an integer from 0 to ${max}`,
+      ]);
+    }
+    // Stop waiting when the caller goes away.
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    return this.actions.find(actor, id, seconds * 1000, gone.signal);
   }
 
   /** The allowed groups are configuration (GATEWAY_ACTION_GROUPS), so they are checked here, not in a decorator. */

@@ -92,6 +92,10 @@ interface Run {
   concluded: boolean;
 }
 
+/** Statuses after which an action changes no more. */
+const TERMINAL = new Set<ActionStatus>(['executed', 'denied', 'failed']);
+const POLL_MS = 200;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -171,7 +175,22 @@ export class ActionsService {
     }
   }
 
-  async find(actor: ActorV1, id: string): Promise<ActionView> {
+  /**
+   * The caller's action; with `waitMs`, waits (long poll) until it has its outcome — executed,
+   * denied or failed — or the time is up, then answers with where it stands. The store is
+   * polled, so the action may be run by any gateway instance.
+   */
+  async find(actor: ActorV1, id: string, waitMs = 0, signal?: AbortSignal): Promise<ActionView> {
+    let view = await this.findNow(actor, id);
+    const deadline = Date.now() + waitMs;
+    while (!TERMINAL.has(view.status) && Date.now() < deadline && !signal?.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, deadline - Date.now())));
+      view = await this.findNow(actor, id);
+    }
+    return view;
+  }
+
+  private async findNow(actor: ActorV1, id: string): Promise<ActionView> {
     const row = UUID.test(id) ? await this.repository.find(id) : null;
     // Someone else's action is reported exactly like a missing one.
     if (!row || row.actor.subject !== actor.subject || row.actor.issuer !== actor.issuer) {

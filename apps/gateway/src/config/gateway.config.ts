@@ -35,6 +35,9 @@ export class GatewayConfig {
   /** How long a request waits for the masked result before it fails with MASKING.TIMEOUT. */
   @IsInt() @Min(100) @Max(120_000) GATEWAY_MASKING_TIMEOUT_MS: number = 5_000;
 
+  /** Longest long poll of GET /v1/actions/:id?wait= (seconds). */
+  @IsInt() @Min(0) @Max(300) GATEWAY_MAX_WAIT_S: number = 30;
+
   /** PostgreSQL statement_timeout for statements run on targets. */
   @IsInt() @Min(100) @Max(600_000) GATEWAY_STATEMENT_TIMEOUT_MS: number = 10_000;
 
