@@ -65,15 +65,27 @@ function mixedText(bytes) {
   return cells;
 }
 
+/** A Luhn-valid 16-digit number per row, grouped by four. */
+function cardOf(i) {
+  const body = `400000${String(i).padStart(9, '0')}`;
+  let sum = 0;
+  for (let k = 0; k < body.length; k++) {
+    let d = Number(body[body.length - 1 - k]);
+    if (k % 2 === 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return `${body}${(10 - (sum % 10)) % 10}`.replace(/(\d{4})(?=\d)/g, '$1 ');
+}
+
 function rows(n) {
   return Array.from({ length: n }, (_, i) => [
     i + 1,
     `Customer ${i}`,
     `customer${i}@example.com`,
-    `+1-202-555-01${String(i % 100).padStart(2, '0')}`,
+    `+1-${pick(['202', '312', '415', '617'])}-555-${String(i % 10_000).padStart(4, '0')}`, // 40,000 distinct numbers
     pick(['Lisbon', 'Lyon', 'Toronto', 'Austin']),
-    '4000 0012 3456 7899',
-    '123-45-6789',
+    cardOf(i),
+    `${String(100 + (i % 500)).padStart(3, '0')}-${String(1 + (i % 97)).padStart(2, '0')}-${String(1000 + (i % 8999))}`,
     i % 4 === 0 ? `Prefers e-mail, asked about order ${digits(6)}` : null,
     '2024-01-01T09:00:00.000Z',
     { newsletter: i % 2 === 0, language: 'en' },

@@ -1,4 +1,4 @@
-import { Detector, Span, spansOf } from './detector';
+import { Detector, Span } from './detector';
 import { passesLuhn } from './luhn';
 
 /** 13–19 digits, optionally grouped by single spaces or hyphens, not inside a longer number. */
@@ -26,12 +26,26 @@ export class CardDetector implements Detector {
 
   find(text: string): Span[] {
     if (!/\d{4}/.test(text) && !/\d[ -]\d/.test(text)) return [];
-    return spansOf(text, CANDIDATE, (m) => {
-      const digits = m[0].replace(/[ -]/g, '');
-      if (/^(\d)\1+$/.test(digits)) return false;
-      const groups = m[0].split(/[ -]/);
-      if (groups.length > 1 && new Set(m[0].replace(/\d/g, '')).size > 1) return false; // mixed separators
-      return plausibleIssuer(digits) && passesLuhn(digits);
-    });
+    const spans: Span[] = [];
+    CANDIDATE.lastIndex = 0;
+    for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
+      // The run may swallow a following number ("…4444 219-09-…"): drop trailing groups until it is a card.
+      const groups = m[0].split(/(?<=\d)(?=[ -])/);
+      for (let n = groups.length; n >= 1; n--) {
+        const candidate = groups.slice(0, n).join('');
+        if (isCard(candidate)) {
+          spans.push({ start: m.index, end: m.index + candidate.length });
+          break;
+        }
+      }
+    }
+    return spans;
   }
+}
+
+function isCard(candidate: string): boolean {
+  const digits = candidate.replace(/[ -]/g, '');
+  if (digits.length < 12 || /^(\d)\1+$/.test(digits)) return false;
+  if (new Set(candidate.replace(/\d/g, '')).size > 1) return false; // mixed separators
+  return plausibleIssuer(digits) && passesLuhn(digits);
 }

@@ -47,7 +47,9 @@ const NOT_SECRET_FIELD =
 function isPlaceholder(value: string): boolean {
   const v = value.toLowerCase();
   if (PLACEHOLDERS.has(v) || /^(?:x+|\*+|\.+|-+|_+|0+|<[^>]*>|\[[^\]]*\])$/.test(v)) return true;
-  return /^(?:\$\{|\{\{|\$\(|%\(|\$[a-z_]|process\.env|os\.environ|env\()/i.test(value) || /^your[_-]/i.test(value);
+  return (
+    /^(?:\$\{|\{\{|\$\(|%\(|\$[a-z_\d]|process\.env|os\.environ|env\()/i.test(value) || /^your[_-]|[<>]$/i.test(value)
+  );
 }
 
 function entropy(value: string): number {
@@ -84,7 +86,7 @@ export function secretKind(keyName: string): string {
 function urlPasswords(text: string, into: Span[]): void {
   for (let i = text.indexOf('://'); i !== -1; i = text.indexOf('://', i + 3)) {
     let end = i + 3;
-    while (end < text.length && end - i < 512 && !/[\s/?#"'<>`]/.test(text[end])) end++;
+    while (end < text.length && end - i < 512 && !/[\s/?"'<>`]/.test(text[end])) end++; // `#` is common in real passwords
     const authority = text.slice(i + 3, end);
     const at = authority.lastIndexOf('@');
     const colon = authority.indexOf(':');
@@ -122,7 +124,7 @@ function assignedValue(text: string, from: number): Span | undefined {
   const start = p;
   while (p < text.length && p - start < 1024) {
     const c = text[p];
-    if (quote ? c === quote || c === '\n' : /[\s,;&)}\]"'<>]/.test(c)) break;
+    if (quote ? c === quote || c === '\n' : /[\s,;&)}\]"'<>\\]/.test(c)) break; // `\n` written out ends a value too
     if (quote && c === '\\') p++;
     p++;
   }

@@ -46,7 +46,10 @@ function isDomain(domain: string): boolean {
 
 /** `scheme://user:password@host`: what precedes the `@` is a credential, the host no mailbox. */
 function insideUrlAuthority(text: string, start: number): boolean {
-  let i = start;
+  const previous = text[start - 1];
+  if (previous === '/') return text.slice(start - 3, start) === '://';
+  if (previous !== ':') return false;
+  let i = start - 1;
   while (i > 0 && start - i < 256 && !/[\s"'<>/]/.test(text[i - 1])) i--;
   return text[i - 1] === '/' && text[i - 2] === '/' && text[i - 3] === ':';
 }
