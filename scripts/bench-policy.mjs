@@ -94,8 +94,17 @@ for (const [name, sql] of Object.entries(queries)) {
     samples[i] = Number(process.hrtime.bigint() - start);
   }
   all.push(...samples);
+  const parse = new Float64Array(iterations);
+  for (let i = 0; i < iterations; i++) {
+    const start = process.hrtime.bigint();
+    analyser.analyse(sql);
+    parse[i] = Number(process.hrtime.bigint() - start);
+  }
+  const a = percentiles(parse);
   const p = percentiles(samples);
   rows.push({
+    'analysis p50': ms(a.p50),
+    'analysis p99': ms(a.p99),
     query: name,
     decision: decided.decision,
     p50: ms(p.p50),
@@ -110,4 +119,10 @@ console.log(
     `Node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
 );
 console.table(rows);
+console.log(
+  `load average at the end: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log(`all queries: p50 ${ms(total.p50)}  p90 ${ms(total.p90)}  p99 ${ms(total.p99)}  max ${ms(total.max)}`);
