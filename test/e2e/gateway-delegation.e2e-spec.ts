@@ -101,8 +101,8 @@ describe('a delegated agent action, end to end', () => {
     // Every ledgered event of the action carries the same chain and the caller's trace.
     const { rows } = await waitFor(
       async () => {
-        const result = await db.query<{ event_type: string; payload: Json }>(
-          'SELECT event_type, payload FROM ledger.entries WHERE action_id = $1 ORDER BY index',
+        const result = await db.query<{ index: string; event_type: string; payload: Json }>(
+          'SELECT index, event_type, payload FROM ledger.entries WHERE action_id = $1 ORDER BY index',
           [actionId],
         );
         return result.rows.length >= 3 ? result : undefined;
@@ -123,6 +123,18 @@ describe('a delegated agent action, end to end', () => {
     }
     const gatewayEvents = rows.filter((r) => r.event_type !== 'verity.action.decided.v1');
     for (const row of gatewayEvents) expect(row.payload.traceparent).toBe(traceparent);
+    // The agent can learn where its action's outcome sits in the ledger.
+    const stored: Json = await waitFor(
+      async () => {
+        const res = await fetch(`${platform.url.gateway}/v1/actions/${actionId}?wait=5`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const view = (await res.json()) as Json;
+        return view.ledgerIndex === null ? undefined : view;
+      },
+      { what: `the ledger index of ${actionId}` },
+    );
+    expect(stored).toMatchObject({ status: 'executed', ledgerIndex: Number(rows[2].index) });
     expect(rows[0].payload.data.agent).toEqual({
       step: 7,
       thought: 'step 7: the user asked for a customer count',

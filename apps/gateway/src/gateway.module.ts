@@ -17,6 +17,8 @@ import { ApiDocs } from './docs/api-docs';
 import { SqlExecutor } from './execution/sql-executor.service';
 import { CreateActions1764100000000 } from './migrations/1764100000000-create-actions';
 import { CreateApiKeys1764200000000 } from './migrations/1764200000000-create-api-keys';
+import { AddLedgerIndex1764300000000 } from './migrations/1764300000000-add-ledger-index';
+import { LedgerIndexConsumer } from './ledger/ledger-index.consumer';
 import { RepliesConsumer } from './replies/replies.consumer';
 import { RepliesService } from './replies/replies.service';
 
@@ -27,13 +29,13 @@ import { RepliesService } from './replies/replies.service';
       persistence: {
         schema: 'gateway',
         entities: [ActionEntity, ApiKeyEntity],
-        migrations: [CreateActions1764100000000, CreateApiKeys1764200000000],
+        migrations: [CreateActions1764100000000, CreateApiKeys1764200000000, AddLedgerIndex1764300000000],
       },
     }),
     TypeOrmModule.forFeature([ActionEntity, ApiKeyEntity]),
     IdentityModule.forRoot(),
   ],
-  controllers: [ActionsController, ApiKeysController, RepliesConsumer],
+  controllers: [ActionsController, ApiKeysController, RepliesConsumer, LedgerIndexConsumer],
   providers: [
     { provide: GatewayConfig, useFactory: () => loadConfig(GatewayConfig) },
     ConnectionRegistry,

@@ -4,9 +4,10 @@ import { bootstrapService } from '@verity/platform';
 import { randomBytes } from 'node:crypto';
 import { GatewayConfig } from './config/gateway.config';
 import { GatewayModule } from './gateway.module';
+import { LEDGER_INDEX_CONSUMER } from './ledger/ledger-index.consumer';
 import { REPLIES_CONSUMER } from './replies/replies.service';
 
-/** Starts the gateway: HTTP ingress plus this instance's own reply consumer. */
+/** Starts the gateway: HTTP ingress, this instance's own reply consumer, and the ledger-index consumer. */
 export function startGateway(): Promise<INestApplication> {
   const config = loadConfig(GatewayConfig);
   const { INSTANCE_ID } = loadConfig(PlatformConfig);
@@ -23,6 +24,8 @@ export function startGateway(): Promise<INestApplication> {
         fromBeginning: false,
         deadLetter: false,
       },
+      // Shared by all instances: each ledger.appended is noted once.
+      { groupId: 'gateway.ledger-index', name: LEDGER_INDEX_CONSUMER, fromBeginning: false },
     ],
   });
 }

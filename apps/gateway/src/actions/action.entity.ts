@@ -18,6 +18,8 @@ export class ActionEntity {
   @Column({ name: 'payload_digest', type: 'char', length: 64 }) payloadDigest: string;
   /** The outcome's error code (POLICY.DENIED, TARGET.UNAVAILABLE …); null while running and on success. */
   @Column({ name: 'outcome_code', type: 'varchar', length: 64, nullable: true }) outcomeCode: string | null;
+  /** Ledger index of the outcome event, once the ledger has appended it (bigint: a string from pg). */
+  @Column({ name: 'ledger_index', type: 'bigint', nullable: true }) ledgerIndex: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -74,6 +74,8 @@ export interface ActionView {
   decision: Decision | null;
   payloadDigest: string;
   outcomeCode: string | null;
+  /** Ledger index of the outcome event; null until the ledger has appended it. */
+  ledgerIndex: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -206,6 +208,7 @@ export class ActionsService {
       decision: row.decision,
       payloadDigest: row.payloadDigest,
       outcomeCode: row.outcomeCode,
+      ledgerIndex: row.ledgerIndex === null ? null : Number(row.ledgerIndex),
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };

@@ -100,6 +100,11 @@ export const ACTION_VIEW_SCHEMA: SchemaObject = {
       nullable: true,
       description: 'the outcome error code; null while running or on success',
     },
+    ledgerIndex: {
+      type: 'integer',
+      nullable: true,
+      description: 'ledger index of the outcome event; null until the ledger has appended it',
+    },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
   },
