@@ -83,8 +83,10 @@ export class BatchAppender {
   }
 
   /** Appends a parked event whose cause never came (already removed from `parked` by the caller). */
-  appendReleased(event: CanonicalEvent): Promise<NewEntry[]> {
+  async appendReleased(event: CanonicalEvent): Promise<NewEntry[]> {
+    if (this.known.has(event.event.id) || this.released.has(event.event.id)) return []; // released by a cascade
     this.known.set(event.event.id, event.sha256);
+    this.parked.delete(event.event.id);
     return this.appendWithDependents(event);
   }
 
