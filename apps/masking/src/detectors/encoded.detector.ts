@@ -1,6 +1,29 @@
 import { DetectionContext, Detector, NO_CONTEXT, Span } from './detector';
 
-const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,}={0,2}/g;
+/** Base64 and base64url characters, by code: a table scan is several times faster than a regular expression here. */
+const BASE64 = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') BASE64[c.charCodeAt(0)] = 1;
+const MIN_RUN = 24;
+
+/** Runs of at least MIN_RUN base64 characters (with their `=` padding), as a global-regex-like iterator. */
+const BASE64_RUN = {
+  lastIndex: 0,
+  exec(text: string): RegExpExecArray | null {
+    let i = this.lastIndex;
+    while (i < text.length) {
+      while (i < text.length && !(text.charCodeAt(i) < 128 && BASE64[text.charCodeAt(i)])) i++;
+      const start = i;
+      while (i < text.length && text.charCodeAt(i) < 128 && BASE64[text.charCodeAt(i)]) i++;
+      if (i - start >= MIN_RUN) {
+        for (let pad = 0; pad < 2 && text[i] === '='; pad++) i++;
+        this.lastIndex = i;
+        return Object.assign([text.slice(start, i)], { index: start, input: text }) as unknown as RegExpExecArray;
+      }
+    }
+    this.lastIndex = text.length;
+    return null;
+  },
+};
 const URL_ENCODED_RUN = /(?<![^\s"'<>%=&?])[^\s"'<>%=&?]*(?:%[0-9A-Fa-f]{2}[^\s"'<>%=&?]*){2,}/g;
 /** Longest encoded run that is decoded and looked into; longer ones are scanned as they are. */
 const MAX_RUN = 64 * 1024;
@@ -62,7 +85,7 @@ export class EncodedDetector implements Detector {
   private look(
     text: string,
     context: DetectionContext,
-    pattern: RegExp,
+    pattern: Pick<RegExp, 'lastIndex' | 'exec'>,
     decode: (run: string) => string | undefined,
     into: Span[],
   ) {

@@ -2,17 +2,36 @@ import ipaddr from 'ipaddr.js';
 import { Detector, Span } from './detector';
 
 const IPV4 = /(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\d])/g;
-const IPV6 =
-  /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4})(?:\/\d{1,3})?(?![\w:])/g;
+const V6_CHAR = /[0-9A-Fa-f:.]/;
+const WORD = /\w/;
 
-function collect(text: string, pattern: RegExp, valid: (address: string, prefix: number) => boolean, into: Span[]) {
-  pattern.lastIndex = 0;
-  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+function ipv4(text: string, into: Span[]): void {
+  IPV4.lastIndex = 0;
+  for (let m = IPV4.exec(text); m !== null; m = IPV4.exec(text)) {
     const [address, prefix] = m[0].split('/');
-    const bits = prefix === undefined ? 0 : Number(prefix);
-    if (!valid(address, bits)) continue;
-    const withPrefix = prefix !== undefined && bits <= (address.includes(':') ? 128 : 32);
+    if (!ipaddr.IPv4.isValidFourPartDecimal(address)) continue;
+    const withPrefix = prefix !== undefined && Number(prefix) <= 32;
     into.push({ start: m.index, end: m.index + (withPrefix ? m[0].length : address.length) });
+  }
+}
+
+/** IPv6 candidates: around each `:`, the run of hex digits, colons and dots, not inside a longer word. */
+function ipv6(text: string, into: Span[]): void {
+  let from = 0;
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', Math.max(i + 1, from))) {
+    let start = i;
+    let end = i;
+    while (start > 0 && i - start < 45 && V6_CHAR.test(text[start - 1])) start--;
+    while (end < text.length && end - i < 45 && V6_CHAR.test(text[end])) end++;
+    from = end;
+    while (text[end - 1] === '.' || (text[end - 1] === ':' && text[end - 2] !== ':')) end--;
+    while (text[start] === '.') start++;
+    const address = text.slice(start, end);
+    if (start > 0 && WORD.test(text[start - 1])) continue;
+    if (end < text.length && WORD.test(text[end])) continue;
+    if (!/\d/.test(address) || address.split(':').length < 3 || !ipaddr.IPv6.isValid(address)) continue;
+    const prefix = /^\/(\d{1,3})(?!\w)/.exec(text.slice(end, end + 5));
+    into.push({ start, end: prefix && Number(prefix[1]) <= 128 ? end + prefix[0].length : end });
   }
 }
 
@@ -22,14 +41,8 @@ export class IpDetector implements Detector {
 
   find(text: string): Span[] {
     const spans: Span[] = [];
-    if (text.includes('.')) collect(text, IPV4, (a) => ipaddr.IPv4.isValidFourPartDecimal(a), spans);
-    if (text.includes(':'))
-      collect(
-        text,
-        IPV6,
-        (a) => /[0-9]/.test(a) && /[0-9A-Fa-f]/.test(a.replace(/:/g, '')) && ipaddr.IPv6.isValid(a),
-        spans,
-      );
+    if (text.includes('.')) ipv4(text, spans);
+    if (text.includes(':')) ipv6(text, spans);
     // An IPv4 address inside an IPv6 one (`::ffff:10.0.0.1`) is part of it.
     const sorted = spans.sort((a, b) => a.start - b.start || b.end - a.end);
     return sorted.filter((s, i) => i === 0 || s.start >= sorted[i - 1].end);
