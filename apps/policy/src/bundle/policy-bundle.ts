@@ -6,6 +6,7 @@ import {
   policySetTextToParts,
   policyToJson,
   preparsePolicySet,
+  preparseSchema,
   validate,
 } from '@cedar-policy/cedar-wasm/nodejs';
 import { CEDAR_SCHEMA } from './cedar-schema';
@@ -115,11 +116,62 @@ export function loadBundle(dir: string): BundleLoad {
 /** A bundle parsed once into Cedar's cache, ready to evaluate requests against. */
 export interface PreparedBundle extends PolicyBundle {
   policySetId: string;
+  /** Per SQL action, a policy set holding only the policies whose action scope can match it. */
+  policySetIds: Record<string, string>;
 }
 
-export function prepareBundle(bundle: PolicyBundle): PreparedBundle {
-  const policySetId = `verity-${bundle.revision}`;
-  const parsed = preparsePolicySet(policySetId, { staticPolicies: bundle.policies });
+/**
+ * Name of the schema in Cedar's cache. Requests name it so Cedar knows the action hierarchy
+ * (`action in Action::"sql"`); the request itself is not validated (the policies were, at load).
+ */
+export const CEDAR_SCHEMA_ID = 'verity';
+
+export const SQL_ACTIONS = ['sql.read', 'sql.write', 'sql.ddl', 'sql.admin'];
+/** The action group every SQL action is in (see the schema). */
+const SQL_GROUP = 'sql';
+
+interface ActionScope {
+  op: string;
+  entity?: { id?: string };
+  entities?: { id?: string }[];
+}
+
+/** False only when the policy's action scope certainly excludes `action`. */
+function mayApply(scope: ActionScope | undefined, action: string): boolean {
+  if (!scope || scope.op === 'All') return true;
+  if (scope.op === '==') return scope.entity?.id === action;
+  if (scope.op === 'in') {
+    const ids = [scope.entity, ...(scope.entities ?? [])].map((e) => e?.id).filter((id) => id !== undefined);
+    return ids.includes(action) || ids.includes(SQL_GROUP);
+  }
+  return true;
+}
+
+function preparse(id: string, policies: Record<string, string>): string {
+  const parsed = preparsePolicySet(id, { staticPolicies: policies });
   if (parsed.type === 'failure') throw new Error(parsed.errors.map((e) => e.message).join('; '));
-  return { ...bundle, policySetId };
+  return id;
+}
+
+/**
+ * Parses the bundle into Cedar's cache: whole, and sliced per SQL action so an evaluation only
+ * walks the policies that can apply to it (Cedar itself checks every policy of the set).
+ */
+export function prepareBundle(bundle: PolicyBundle): PreparedBundle {
+  const schema = preparseSchema(CEDAR_SCHEMA_ID, CEDAR_SCHEMA);
+  if (schema.type === 'failure') throw new Error(schema.errors.map((e) => e.message).join('; '));
+  const policySetId = preparse(`verity-${bundle.revision}`, bundle.policies);
+  const scopes = Object.fromEntries(
+    Object.entries(bundle.policies).map(([id, text]) => {
+      const json = policyToJson(text);
+      return [id, json.type === 'success' ? (json.json.action as ActionScope) : undefined];
+    }),
+  );
+  const policySetIds = Object.fromEntries(
+    SQL_ACTIONS.map((action) => {
+      const slice = Object.fromEntries(Object.entries(bundle.policies).filter(([id]) => mayApply(scopes[id], action)));
+      return [action, preparse(`verity-${bundle.revision}-${action}`, slice)];
+    }),
+  );
+  return { ...bundle, policySetId, policySetIds };
 }

@@ -1,7 +1,7 @@
 import { EntityJson, statefulIsAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
 import { ActorV1, Decision } from '@verity/contracts';
 import { SqlClass, SqlFacts } from '../analysis/sql-tree';
-import { PreparedBundle } from '../bundle/policy-bundle';
+import { CEDAR_SCHEMA_ID, PreparedBundle } from '../bundle/policy-bundle';
 
 /** What one statement class of a batch came to. */
 export interface ClassVerdict {
@@ -92,7 +92,8 @@ export function evaluateClass(bundle: PreparedBundle, request: SqlRequest, cls: 
     action: { type: 'Action', id: action },
     resource: { type: 'Connection', id: request.connection },
     context: context(request),
-    preparsedPolicySetId: bundle.policySetId,
+    preparsedPolicySetId: bundle.policySetIds[action] ?? bundle.policySetId,
+    preparsedSchemaName: CEDAR_SCHEMA_ID,
     // Groups need no entity of their own: the principal's parents are enough for `in`.
     entities: [principal],
   });

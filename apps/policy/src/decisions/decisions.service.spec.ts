@@ -178,4 +178,21 @@ describe('DecisionsService with the default bundle', () => {
     expect(withCustom.decide(request('DELETE FROM orders WHERE id = 1'), analyst, 's').decision).toBe('deny');
     expect(withCustom.decide(request('DELETE FROM carts WHERE id = 1'), analyst, 's').decision).toBe('allow');
   });
+
+  it('applies policies scoped to the SQL action group or to a set of actions (sliced per action)', () => {
+    const text = [
+      '@id("all") permit(principal, action, resource);',
+      '@id("group") forbid(principal, action in Action::"sql", resource) when { context.sql.tablesWritten.contains("x") };',
+      '@id("set") forbid(principal, action in [Action::"sql.ddl", Action::"sql.admin"], resource);',
+      '@id("read-only") forbid(principal, action == Action::"sql.read", resource) when { context.sql.functions.contains("f") };',
+    ].join('\n');
+    const custom = prepared(buildBundle([{ name: 'scopes.cedar', text }]));
+    const withCustom = new DecisionsService(analyser, { current: () => custom } as unknown as PolicyBundleService);
+    const ids = (sql: string) => withCustom.decide(request(sql), analyst, 's').policyIds;
+    expect(ids('INSERT INTO x VALUES (1)')).toEqual(['group']);
+    expect(ids('INSERT INTO y VALUES (1)')).toEqual(['all']);
+    expect(ids('DROP TABLE y')).toEqual(['set']);
+    expect(ids('SELECT f()')).toEqual(['read-only']);
+    expect(ids('SELECT g()')).toEqual(['all']);
+  });
 });
