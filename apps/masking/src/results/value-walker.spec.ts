@@ -172,3 +172,26 @@ describe('findProfile', () => {
     expect(() => findProfile('toString')).toThrow(DomainError);
   });
 });
+
+describe('ValueWalker, failing closed', () => {
+  it('withholds a text a detector fails on instead of passing it through', () => {
+    const broken: Detector = {
+      entity: 'broken',
+      find: () => {
+        throw new Error('detector bug');
+      },
+    };
+    const profile: MaskingProfile = { name: 'broken', detectors: [broken], strategies: {} };
+    const { values, report } = walk([['secret text', 'notes']], profile);
+    expect(values).toEqual([WITHHELD]);
+    expect(report.fields).toEqual([{ field: 'notes', entities: { uninspected: 1 } }]);
+  });
+
+  it('uses the column name as context: a full_name column is a person, a city is not', () => {
+    const { values } = walk([
+      ['Alice Anders', 'full_name'],
+      ['Lisbon', 'city'],
+    ]);
+    expect(values).toEqual(['[PERSON]', 'Lisbon']);
+  });
+});
