@@ -13,6 +13,7 @@ import {
 } from '@verity/contracts';
 import { EventPublisher } from '@verity/kafka';
 import { bootstrapService } from '@verity/platform';
+import { DataSource } from 'typeorm';
 import { testKafkaBrokers, TopicTap, useTestEnvironment, waitFor } from '@verity/testing';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -243,5 +244,10 @@ describe('policy service', () => {
 
     expect((await decisionFor(valid)).data.decision).toBe('allow');
     expect(tap.events(ActionDecided.topic, invalid.actionid)).toEqual([]);
+  });
+
+  it('has migrations that match the entities exactly', async () => {
+    const pending = await app.get(DataSource).driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
   });
 });
