@@ -13,7 +13,6 @@ import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { GatewayConfig } from './config/gateway.config';
 import { ConnectionRegistry } from './connections/connection-registry';
-import { ApiDocs } from './docs/api-docs';
 import { SqlExecutor } from './execution/sql-executor.service';
 import { CreateActions1764100000000 } from './migrations/1764100000000-create-actions';
 import { CreateApiKeys1764200000000 } from './migrations/1764200000000-create-api-keys';
@@ -43,7 +42,6 @@ import { RepliesService } from './replies/replies.service';
     RepliesService,
     ActionsRepository,
     ActionsService,
-    ApiDocs,
     ApiKeysRepository,
     ApiKeysService,
     { provide: ApiKeyAuthenticator, useExisting: ApiKeysService },

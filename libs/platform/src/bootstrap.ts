@@ -13,6 +13,8 @@ export interface ServiceOptions {
   consumers: ConsumerOptions[];
   /** Largest accepted JSON body. */
   bodyLimit?: string;
+  /** Extra set-up on the created app before it initialises and listens (e.g. OpenAPI routes). */
+  configure?: (app: INestApplication) => void | Promise<void>;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function bootstrapService(module: Type<unknown>, options: ServiceOp
   app.useGlobalFilters(new AppExceptionFilter());
   app.useGlobalPipes(requestValidationPipe());
   app.enableShutdownHooks();
+  await options.configure?.(app);
   const servers = app.get(KafkaServers);
   for (const consumer of options.consumers) {
     app.connectMicroservice({ strategy: servers.create(consumer) }, { inheritAppConfig: true });
