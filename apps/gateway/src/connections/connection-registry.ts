@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { GatewayConfig } from '../config/gateway.config';
-import { repoRoot } from '../config/repo-root';
+import { repoRoot } from '@verity/config';
 import { ConnectionSpec, parseConnectionsFile } from './connections-file';
 
 /** A registered target. Its credentials live only inside the pool's configuration. */

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { loadConfig } from '@verity/config';
+import { loadConfig, repoRoot } from '@verity/config';
 import { DomainError } from '@verity/contracts';
 import { PolicyConfig } from '../config/policy.config';
-import { repoRoot } from '../config/repo-root';
 import { bundleRevision, buildBundle, PreparedBundle, prepareBundle, readBundleFiles } from './policy-bundle';
 
 /**
