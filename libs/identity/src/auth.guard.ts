@@ -13,6 +13,16 @@ export const RequireGroups = (...groups: string[]): MethodDecorator & ClassDecor
 type WithActor = Request & { actor?: ActorV1; connectionScope?: string[] };
 
 /**
+ * Refuses (403 AUTH.FORBIDDEN) an actor that is in none of `groups`. The one membership check,
+ * for decorators and for groups that come from configuration at run time alike.
+ */
+export function assertInGroups(actor: ActorV1, groups: readonly string[]): void {
+  if (!groups.some((g) => actor.groups.includes(g))) {
+    throw new DomainError('AUTH.FORBIDDEN', `requires membership in one of: ${groups.join(', ')}`);
+  }
+}
+
+/**
  * Authentication for HTTP routes; sets the request's actor. Accepts a bearer JWT, or a
  * service-account API key (`Authorization: Bearer vk_…` or `X-API-Key: vk_…`) where the app
  * provides an ApiKeyAuthenticator.
@@ -50,9 +60,7 @@ export class AuthGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (required?.length && !required.some((g) => req.actor?.groups.includes(g))) {
-      throw new DomainError('AUTH.FORBIDDEN', `requires membership in one of: ${required.join(', ')}`);
-    }
+    if (required?.length) assertInGroups(req.actor, required);
     return true;
   }
 }

@@ -1,6 +1,6 @@
 import { applyDecorators, CanActivate, ExecutionContext, Inject, Injectable, UseGuards } from '@nestjs/common';
 import { ActorV1, DomainError } from '@verity/contracts';
-import { AuthGuard } from '@verity/identity';
+import { assertInGroups, AuthGuard } from '@verity/identity';
 import { AuditConfig, auditReadGroups } from '../config/audit.config';
 
 /**
@@ -19,9 +19,7 @@ export class AuditReaderGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const actor = context.switchToHttp().getRequest<{ actor?: ActorV1 }>().actor;
     if (!actor) throw new DomainError('AUTH.UNAUTHENTICATED', 'a bearer token is required');
-    if (!this.groups.some((g) => actor.groups.includes(g))) {
-      throw new DomainError('AUTH.FORBIDDEN', `requires membership in one of: ${this.groups.join(', ')}`);
-    }
+    assertInGroups(actor, this.groups);
     return true;
   }
 }

@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ActorV1, DomainError } from '@verity/contracts';
-import { AuthGuard, ConnectionScope, CurrentActor } from '@verity/identity';
+import { assertInGroups, AuthGuard, ConnectionScope, CurrentActor } from '@verity/identity';
 import type { Response } from 'express';
 import { GatewayConfig } from '../config/gateway.config';
 import { ACTION_VIEW_SCHEMA, ERROR_SCHEMA, EXECUTED_SCHEMA, PENDING_SCHEMA } from '../docs/schemas';
@@ -100,9 +100,6 @@ export class ActionsController {
 
   /** The allowed groups are configuration (GATEWAY_ACTION_GROUPS), so they are checked here, not in a decorator. */
   private requireActionGroup(actor: ActorV1): void {
-    const groups = this.config.actionGroups;
-    if (!groups.some((g) => actor.groups.includes(g))) {
-      throw new DomainError('AUTH.FORBIDDEN', `requires membership in one of: ${groups.join(', ')}`);
-    }
+    assertInGroups(actor, this.config.actionGroups);
   }
 }
