@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
-import { ActionDecided, ActionRequested, ActorV1, createEvent, newId } from '@verity/contracts';
+import { ActionDecided, ActorV1, createEvent, newId } from '@verity/contracts';
 import {
   leafHash,
   MerkleTree,
@@ -13,7 +13,7 @@ import {
   verifyInclusion,
 } from '@verity/merkle';
 import { bootstrapService } from '@verity/platform';
-import { useTestEnvironment, waitFor } from '@verity/testing';
+import { actionRequestedEvent, useTestEnvironment, waitFor } from '@verity/testing';
 import { DataSource } from 'typeorm';
 import { EntriesService } from '../src/entries/entries.service';
 import { EvidenceBundle } from '../src/evidence/evidence-bundle';
@@ -57,18 +57,12 @@ describe('ledger checkpoints, proofs and evidence (real PostgreSQL)', () => {
   };
   const append = async (count: number) => {
     for (let i = 0; i < count; i++) {
-      const event = createEvent(ActionRequested, {
-        source: '/verity/gateway',
-        actionId: newId(),
+      const event = actionRequestedEvent({
         sessionId,
         actor,
-        data: {
-          connection: 'proofs-db',
-          operation: 'sql.query',
-          payload: { sql: `SELECT ${leaves.length}`, params: [] },
-          payloadDigest: 'c'.repeat(64),
-          agent: {},
-        },
+        connection: 'proofs-db',
+        sql: `SELECT ${leaves.length}`,
+        payloadDigest: 'c'.repeat(64),
       });
       const result = await entries.append(event);
       if (result.outcome !== 'appended') throw new Error(`not appended: ${result.outcome}`);
@@ -194,18 +188,12 @@ describe('ledger checkpoints, proofs and evidence (real PostgreSQL)', () => {
 
   it('appends a batch exactly once, in causal order, in one transaction', async () => {
     const actionId = newId();
-    const requested = createEvent(ActionRequested, {
-      source: '/verity/gateway',
+    const requested = actionRequestedEvent({
       actionId,
       sessionId,
       actor,
-      data: {
-        connection: 'proofs-db',
-        operation: 'sql.query',
-        payload: { sql: 'SELECT 1', params: [] },
-        payloadDigest: 'd'.repeat(64),
-        agent: {},
-      },
+      connection: 'proofs-db',
+      payloadDigest: 'd'.repeat(64),
     });
     const decided = createEvent(ActionDecided, {
       source: '/verity/policy',

@@ -5,16 +5,14 @@ import {
   ActionRequested,
   AlertRaised,
   ActorV1,
-  createEvent,
   deadLetterTopic,
-  digestOf,
   EventEnvelope,
   newId,
 } from '@verity/contracts';
 import { EventPublisher } from '@verity/kafka';
 import { bootstrapService } from '@verity/platform';
 import { DataSource } from 'typeorm';
-import { testKafkaBrokers, TopicTap, useTestEnvironment, waitFor } from '@verity/testing';
+import { actionRequestedEvent, testKafkaBrokers, TopicTap, useTestEnvironment, waitFor } from '@verity/testing';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
@@ -70,20 +68,7 @@ describe('policy service', () => {
   });
 
   function actionRequested(sql: string, sessionId = `policy-int-${newId()}`) {
-    const payload = { sql, params: [42] };
-    return createEvent(ActionRequested, {
-      source: '/verity/gateway',
-      actionId: newId(),
-      sessionId,
-      actor,
-      data: {
-        connection: 'demo-db',
-        operation: 'sql.query',
-        payload,
-        payloadDigest: digestOf(payload),
-        agent: { step: 1, thought: 'test' },
-      },
-    });
+    return actionRequestedEvent({ sessionId, actor, sql, params: [42], agent: { step: 1, thought: 'test' } });
   }
 
   async function decisionFor(request: { id: string; actionid: string }): Promise<EventEnvelope<ActionDecidedV1>> {

@@ -1,3 +1,4 @@
+export * from './events';
 export * from './platform';
 export * from './test-env';
 export * from './topic-tap';
