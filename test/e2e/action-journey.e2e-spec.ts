@@ -6,7 +6,15 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { canonicalJson, newId } from '@verity/contracts';
 import { DevIssuer } from '@verity/identity';
-import { REPO_ROOT, RunningPlatform, startPlatform, testDatabaseUrl, testKafkaBrokers, waitFor } from '@verity/testing';
+import {
+  REPO_ROOT,
+  RunningPlatform,
+  startPlatform,
+  testDatabaseUrl,
+  testKafkaBrokers,
+  testTarget,
+  waitFor,
+} from '@verity/testing';
 import { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 
@@ -142,7 +150,9 @@ describe('an agent action, end to end', () => {
       'verity.action.decided.v1',
       'verity.action.denied.v1',
     ]);
-    const target = new Client({ connectionString: testDatabaseUrl().replace(/\/[^/]+$/, '/verity_test_demo') });
+    const target = new Client({
+      connectionString: testDatabaseUrl().replace(/\/[^/]+$/, `/${testTarget('e2e').database}`),
+    });
     await target.connect();
     const { rows: left } = await target.query<{ n: string }>('SELECT count(*) AS n FROM customers');
     await target.end();

@@ -22,7 +22,7 @@ import {
   ResultMaskedV1,
 } from '@verity/contracts';
 import { DevIssuer } from '@verity/identity';
-import { testDatabaseUrl, testKafkaBrokers, useTestEnvironment, waitFor } from '@verity/testing';
+import { testDatabaseUrl, testKafkaBrokers, testTarget, useTestEnvironment, waitFor } from '@verity/testing';
 import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -34,8 +34,7 @@ import { DataSource } from 'typeorm';
 
 const run = randomBytes(4).toString('hex');
 const ROOT = path.resolve(__dirname, '../../..');
-const TARGET_DB = 'verity_test_demo';
-const TARGET_ROLE = 'verity_test_demo_agent';
+const { database: TARGET_DB, role: TARGET_ROLE } = testTarget('int');
 
 /** What the fake policy answers for a session. */
 type PolicyScript =

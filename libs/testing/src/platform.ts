@@ -1,7 +1,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { testDatabaseUrl, testKafkaBrokers } from './test-env';
+import { testDatabaseUrl, testKafkaBrokers, testTarget } from './test-env';
 import { waitFor } from './wait-for';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -22,13 +22,14 @@ export interface PlatformOptions {
 }
 
 /** Seeds a demo target database (synthetic customers + agent role) for the gateway to run on. */
-export function seedTarget(database: string, secretsDir: string): void {
+export function seedTarget(database: string, role: string, secretsDir: string): void {
   const admin = new URL(testDatabaseUrl());
   admin.pathname = '/postgres';
   const script = `import(${JSON.stringify(path.join(REPO_ROOT, 'scripts/seed-demo.mjs'))}).then((m) => m.seedDemo(${JSON.stringify(
     {
       adminUrl: admin.toString(),
       database,
+      role,
       secretsDir,
     },
   )}))`;
@@ -52,8 +53,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const home = path.join(REPO_ROOT, '.verity');
   const work = path.join(home, 'e2e');
   mkdirSync(work, { recursive: true });
-  const database = 'verity_test_demo';
-  seedTarget(database, path.join(work, 'secrets'));
+  const { database, role } = testTarget('e2e');
+  seedTarget(database, role, path.join(work, 'secrets'));
   const connections = path.join(work, 'connections.yaml');
   writeFileSync(
     connections,
@@ -64,14 +65,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       `    host: ${new URL(testDatabaseUrl()).hostname}`,
       `    port: ${new URL(testDatabaseUrl()).port || 5432}`,
       `    database: ${database}`,
-      '    user: verity_demo_agent',
+      `    user: ${role}`,
       `    password: { file: ${path.join(work, 'secrets', 'demo-db.password')} }`,
       '  down-db:',
       '    type: postgres',
       '    host: 127.0.0.1',
       '    port: 1',
       `    database: ${database}`,
-      '    user: verity_demo_agent',
+      `    user: ${role}`,
       `    password: { file: ${path.join(work, 'secrets', 'demo-db.password')} }`,
       '',
     ].join('\n'),

@@ -9,6 +9,15 @@ export function testDatabaseUrl(): string {
   return url.toString();
 }
 
+/**
+ * The demo target database the gateway runs SQL on in tests, and the role it logs in as; both
+ * named after the test database so that test runs on separate test databases stay apart.
+ */
+export function testTarget(purpose: 'int' | 'e2e'): { database: string; role: string } {
+  const name = new URL(testDatabaseUrl()).pathname.slice(1);
+  return { database: `${name}_demo`, role: `${name}_${purpose}_agent` };
+}
+
 export function testKafkaBrokers(): string {
   return process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 }
