@@ -15,6 +15,7 @@ import {
   LedgerAppended,
   LedgerEntryV1,
   newId,
+  sqlPayloadOf,
 } from '@verity/contracts';
 import { DevIssuer } from '@verity/identity';
 import { EventPublisher } from '@verity/kafka';
@@ -225,7 +226,7 @@ describe('audit (real Kafka + PostgreSQL)', () => {
       actor,
       connection,
       operation: 'sql.query',
-      sql: aRequested.data.payload.sql,
+      sql: sqlPayloadOf(aRequested.data)?.sql,
       params: [1],
       payloadDigest: aRequested.data.payloadDigest,
       step: 1,

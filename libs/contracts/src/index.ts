@@ -1,5 +1,6 @@
 export * from './envelope';
 export * from './event-definition';
+export * from './events/action-payload';
 export * from './events/action-requested.v1.event';
 export * from './events/action-decided.v1.event';
 export * from './events/action-executed.v1.event';

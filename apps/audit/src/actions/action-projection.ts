@@ -10,6 +10,7 @@ import {
   ActionRequested,
   ActionRequestedV1,
   EventEnvelope,
+  sqlPayloadOf,
 } from '@verity/contracts';
 import type { ActionEntity, LedgerRef } from './action.entity';
 
@@ -123,12 +124,13 @@ function fieldsFrom(row: ActionRecord, event: EventEnvelope<object>): Partial<Ac
   switch (event.type) {
     case ActionRequested.type: {
       const data = event.data as ActionRequestedV1;
+      const sql = sqlPayloadOf(data);
       return {
         ...identityOf(event),
         connection: data.connection,
         operation: data.operation,
-        sql: data.payload.sql,
-        params: data.payload.params ?? null,
+        sql: sql?.sql ?? null,
+        params: sql?.params ?? null,
         payloadDigest: data.payloadDigest,
         agentStep: data.agent.step ?? null,
         agentThought: data.agent.thought ?? null,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ActionDecidedV1, ActionRequestedV1, ActorV1, ObligationsV1 } from '@verity/contracts';
+import { ActionDecidedV1, ActionRequestedV1, ActorV1, ObligationsV1, sqlPayloadOf } from '@verity/contracts';
 import { SqlAnalysisService } from '../analysis/sql-analysis.service';
 import { PolicyBundleService } from '../bundle/policy-bundle.service';
 import { evaluateClass, strictest } from './cedar-evaluation';
@@ -24,7 +24,9 @@ export class DecisionsService {
   decide(request: ActionRequestedV1, actor: ActorV1, sessionId: string): ActionDecidedV1 {
     const bundle = this.bundles.current();
     const base = { policyIds: [], bundleRevision: bundle.revision, obligations: {} };
-    const outcome = this.sql.analyse(request.payload.sql);
+    const sql = sqlPayloadOf(request);
+    if (!sql) return { ...base, decision: 'deny', reasons: [`${request.operation} is not supported by policy yet`] };
+    const outcome = this.sql.analyse(sql.sql);
     if (!outcome.parsed) {
       return { ...base, decision: 'deny', reasons: [`SQL does not parse: ${outcome.error}`] };
     }

@@ -1,9 +1,7 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   Matches,
@@ -11,19 +9,10 @@ import {
   MaxLength,
   Min,
   ValidateNested,
-  ArrayMaxSize,
   IsDefined,
 } from 'class-validator';
 import { bySession, EventDefinition } from '../event-definition';
-
-export const OPERATIONS = ['sql.query'] as const;
-export type Operation = (typeof OPERATIONS)[number];
-
-/** The exact statement the agent asked to run. */
-export class SqlPayloadV1 {
-  @IsString() @IsNotEmpty() @MaxLength(100_000) sql: string;
-  @IsOptional() @IsArray() @ArrayMaxSize(1000) params?: unknown[];
-}
+import { ActionPayloadV1, HttpPayloadV1, OPERATIONS, Operation, payloadType, SqlPayloadV1 } from './action-payload';
 
 /** The ReAct step that produced this action: why the agent wants it. */
 export class AgentContextV1 {
@@ -36,10 +25,11 @@ export class AgentContextV1 {
 export class ActionRequestedV1 {
   @IsString() @Matches(/^[a-z0-9][a-z0-9_-]{0,62}$/) connection: string;
   @IsIn(OPERATIONS) operation: Operation;
+  /** The operation's payload: SqlPayloadV1 for `sql.query`, HttpPayloadV1 for `http.request`. */
   @IsDefined()
   @ValidateNested()
-  @Type(() => SqlPayloadV1)
-  payload: SqlPayloadV1;
+  @Type(payloadType)
+  payload: ActionPayloadV1;
   /** SHA-256 (hex) of the RFC 8785 canonical JSON of `payload`. */
   @Matches(/^[0-9a-f]{64}$/) payloadDigest: string;
   @IsDefined()
@@ -56,3 +46,13 @@ export const ActionRequested: EventDefinition<ActionRequestedV1> = {
   ledgered: true,
   key: bySession,
 };
+
+/** The SQL payload of a `sql.query` intent; undefined for other operations. */
+export function sqlPayloadOf(request: ActionRequestedV1): SqlPayloadV1 | undefined {
+  return request.operation === 'sql.query' ? (request.payload as SqlPayloadV1) : undefined;
+}
+
+/** The HTTP payload of an `http.request` intent; undefined for other operations. */
+export function httpPayloadOf(request: ActionRequestedV1): HttpPayloadV1 | undefined {
+  return request.operation === 'http.request' ? (request.payload as HttpPayloadV1) : undefined;
+}

@@ -2,12 +2,12 @@
 // gateway runs globally: what it accepts is always a valid intent, and whatever it is given, it
 // either accepts or answers REQUEST.INVALID (never another error, never a crash).
 import { ArgumentMetadata } from '@nestjs/common';
-import { ActionRequestedV1, digestOf, DomainError, OPERATIONS } from '@verity/contracts';
+import { ActionRequestedV1, digestOf, DomainError } from '@verity/contracts';
 import { requestValidationPipe } from '@verity/observability';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import fc from 'fast-check';
-import { CreateActionDto } from './create-action.dto';
+import { CreateActionDto, GATEWAY_OPERATIONS } from './create-action.dto';
 
 const pipe = requestValidationPipe();
 const META: ArgumentMetadata = { type: 'body', metatype: CreateActionDto };
@@ -29,7 +29,7 @@ const param = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDef
 const validBody = fc.record(
   {
     connection,
-    operation: fc.constantFrom(...OPERATIONS),
+    operation: fc.constantFrom(...GATEWAY_OPERATIONS),
     input: fc.record(
       { sql: fc.string({ minLength: 1, maxLength: 500 }), params: fc.array(param, { maxLength: 20 }) },
       { requiredKeys: ['sql'] },
@@ -129,7 +129,7 @@ describe('CreateActionDto (properties)', () => {
     const shaped = fc.record(
       {
         connection: fc.oneof(connection, fc.jsonValue()),
-        operation: fc.oneof(fc.constantFrom(...OPERATIONS), fc.jsonValue()),
+        operation: fc.oneof(fc.constantFrom(...GATEWAY_OPERATIONS), fc.jsonValue()),
         input: fc.oneof(
           fc.record({ sql: fc.jsonValue(), params: fc.jsonValue() }, { requiredKeys: [] }),
           fc.jsonValue(),

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { AgentContextV1, OPERATIONS, Operation, SqlPayloadV1 } from '@verity/contracts';
+import { AgentContextV1, Operation, SqlPayloadV1 } from '@verity/contracts';
 import { Type } from 'class-transformer';
 import {
   IsDefined,
@@ -13,6 +13,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CONNECTION_NAME } from '../../connections/connections-file';
+
+/** The operations this gateway runs (a subset of the contract's OPERATIONS). */
+export const GATEWAY_OPERATIONS = ['sql.query'] as const satisfies readonly Operation[];
 
 /** OpenAPI shape of `input` (validation is SqlPayloadV1's, from the contract). */
 class SqlInputDoc {
@@ -42,8 +45,8 @@ export class CreateActionDto {
   @Matches(CONNECTION_NAME, { message: 'connection must be a registered connection name' })
   connection: string;
 
-  @ApiProperty({ enum: OPERATIONS, example: 'sql.query' })
-  @IsIn(OPERATIONS)
+  @ApiProperty({ enum: GATEWAY_OPERATIONS, example: 'sql.query' })
+  @IsIn(GATEWAY_OPERATIONS)
   operation: Operation;
 
   @ApiProperty({ type: () => SqlInputDoc, description: 'the exact statement and its positional parameters ($1, $2 …)' })
