@@ -6,6 +6,12 @@ import { ActionExecuted } from './events/action-executed.v1.event';
 import { ActionFailed } from './events/action-failed.v1.event';
 import { ActionRequested } from './events/action-requested.v1.event';
 import { LedgerAppended } from './events/ledger-appended.v1.event';
+import { ReviewRequested } from './events/review-requested.v1.event';
+import { ReviewVerdictSubmitted } from './events/review-verdict-submitted.v1.event';
+import { ReviewApproved } from './events/review-approved.v1.event';
+import { ReviewRejected } from './events/review-rejected.v1.event';
+import { ReviewExpired } from './events/review-expired.v1.event';
+import { ReviewVerdictRefused } from './events/review-verdict-refused.v1.event';
 import { ResultCaptured } from './events/result-captured.v1.event';
 import { ResultMasked } from './events/result-masked.v1.event';
 
@@ -17,6 +23,12 @@ export const EVENT_REGISTRY: readonly EventDefinition[] = [
   ActionFailed,
   ActionDenied,
   AlertRaised,
+  ReviewRequested,
+  ReviewVerdictSubmitted,
+  ReviewApproved,
+  ReviewRejected,
+  ReviewExpired,
+  ReviewVerdictRefused,
   ResultCaptured,
   ResultMasked,
   LedgerAppended,

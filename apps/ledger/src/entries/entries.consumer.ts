@@ -14,6 +14,18 @@ import {
   AlertRaised,
   AlertRaisedV1,
   EventEnvelope,
+  ReviewRequested,
+  ReviewRequestedV1,
+  ReviewVerdictSubmitted,
+  ReviewVerdictSubmittedV1,
+  ReviewApproved,
+  ReviewApprovedV1,
+  ReviewRejected,
+  ReviewRejectedV1,
+  ReviewExpired,
+  ReviewExpiredV1,
+  ReviewVerdictRefused,
+  ReviewVerdictRefusedV1,
 } from '@verity/contracts';
 import { ConsumeEvent } from '@verity/kafka';
 import { PublicationService } from '../publication/publication.service';
@@ -54,6 +66,36 @@ export class EntriesConsumer {
 
   @ConsumeEvent(AlertRaised)
   alert(@Payload() event: EventEnvelope<AlertRaisedV1>): Promise<void> {
+    return this.append(event);
+  }
+
+  @ConsumeEvent(ReviewRequested)
+  reviewRequested(@Payload() event: EventEnvelope<ReviewRequestedV1>): Promise<void> {
+    return this.append(event);
+  }
+
+  @ConsumeEvent(ReviewVerdictSubmitted)
+  verdictSubmitted(@Payload() event: EventEnvelope<ReviewVerdictSubmittedV1>): Promise<void> {
+    return this.append(event);
+  }
+
+  @ConsumeEvent(ReviewApproved)
+  reviewApproved(@Payload() event: EventEnvelope<ReviewApprovedV1>): Promise<void> {
+    return this.append(event);
+  }
+
+  @ConsumeEvent(ReviewRejected)
+  reviewRejected(@Payload() event: EventEnvelope<ReviewRejectedV1>): Promise<void> {
+    return this.append(event);
+  }
+
+  @ConsumeEvent(ReviewExpired)
+  reviewExpired(@Payload() event: EventEnvelope<ReviewExpiredV1>): Promise<void> {
+    return this.append(event);
+  }
+
+  @ConsumeEvent(ReviewVerdictRefused)
+  verdictRefused(@Payload() event: EventEnvelope<ReviewVerdictRefusedV1>): Promise<void> {
     return this.append(event);
   }
 
