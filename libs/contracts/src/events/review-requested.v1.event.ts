@@ -44,6 +44,13 @@ export class ReviewRequestedV1 {
   @IsInt() @Min(1) @Max(10) requiredApprovals: number;
   /** When true, each approval must come from a group no earlier approval counted under. */
   @IsBoolean() distinctGroups: boolean;
+  /** Only members of these groups may approve (besides what policy permits); absent: any permitted reviewer. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  approverGroups?: string[];
   @IsISO8601({ strict: true }) expiresAt: string;
 }
 
