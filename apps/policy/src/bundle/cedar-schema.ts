@@ -39,7 +39,20 @@ type HttpContext = {
   path: String,
 };
 
+type ReviewContext = {
+  operation: String,
+  sessionId: String,
+  requester: String,
+};
+
 action "sql", "http";
+
+// Giving a verdict (approve or reject) on an action held for review on the connection.
+action "review.approve" appliesTo {
+  principal: [User, ServiceAccount, Agent],
+  resource: [Connection],
+  context: ReviewContext
+};
 
 action "sql.read", "sql.write", "sql.ddl", "sql.admin" in ["sql"] appliesTo {
   principal: [User, ServiceAccount, Agent],

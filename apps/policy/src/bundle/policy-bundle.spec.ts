@@ -63,6 +63,30 @@ describe('buildBundle', () => {
     expect(!onForbid.ok && onForbid.errors).toEqual(['f.cedar:1: @decision("review") belongs on a permit policy']);
     expect(buildBundle([])).toEqual({ ok: false, errors: ['the bundle holds no .cedar file'] });
   });
+
+  it('reads how many approvals a review policy needs and from which groups', () => {
+    const text = [
+      '@id("two-groups")',
+      '@decision("review")',
+      '@approvals("2")',
+      '@approver_groups("approvers, dba")',
+      'permit(principal, action == Action::"sql.write", resource);',
+    ].join('\n');
+    const loaded = buildBundle([{ name: 'r.cedar', text }]);
+    expect(loaded.ok && loaded.bundle.meta['two-groups']).toMatchObject({
+      review: true,
+      approvals: 2,
+      approverGroups: ['approvers', 'dba'],
+    });
+    const bad = buildBundle([
+      { name: 'a.cedar', text: '@approvals("0")\n@decision("review")\npermit(principal, action, resource);' },
+      { name: 'b.cedar', text: '@approver_groups("dba") permit(principal, action, resource);' },
+    ]);
+    expect(!bad.ok && bad.errors).toEqual([
+      'a.cedar:1: @approvals must be a whole number from 1 to 10 (got "0")',
+      'b.cedar:1: @approvals and @approver_groups belong on a @decision("review") policy',
+    ]);
+  });
 });
 
 describe('shipped policies', () => {
@@ -76,6 +100,7 @@ describe('shipped policies', () => {
       'no-update-without-where',
       'no-ddl',
       'no-admin',
+      'approvers-review',
     ]);
   });
 

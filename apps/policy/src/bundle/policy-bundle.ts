@@ -18,6 +18,13 @@ export interface PolicyMeta {
   review: boolean;
   /** `@reason("…")`, quoted in the decision's reasons. */
   reason?: string;
+  /** On a review policy, `@approvals("N")`: how many different reviewers must approve (1–10). */
+  approvals?: number;
+  /**
+   * On a review policy, `@approver_groups("a, b")`: only members of these groups may approve,
+   * and when more than one approval is needed, each from a group not yet counted.
+   */
+  approverGroups?: string[];
   file: string;
 }
 
@@ -63,6 +70,28 @@ function annotations(policy: string): Record<string, string> {
   return json.type === 'success' ? ((json.json.annotations ?? {}) as Record<string, string>) : {};
 }
 
+/** Reads `@approvals` and `@approver_groups`, which only a review policy may carry. */
+function reviewRequirements(
+  notes: Record<string, string>,
+  problem: (message: string) => void,
+): Pick<PolicyMeta, 'approvals' | 'approverGroups'> {
+  const found: Pick<PolicyMeta, 'approvals' | 'approverGroups'> = {};
+  if (notes.approvals !== undefined) {
+    const n = Number(notes.approvals);
+    if (Number.isInteger(n) && n >= 1 && n <= 10) found.approvals = n;
+    else problem(`@approvals must be a whole number from 1 to 10 (got "${notes.approvals}")`);
+  }
+  if (notes.approver_groups !== undefined) {
+    const groups = notes.approver_groups.split(',').map((g) => g.trim());
+    if (groups.every((g) => g.length > 0)) found.approverGroups = groups;
+    else problem(`@approver_groups must list group names separated by commas (got "${notes.approver_groups}")`);
+  }
+  if ((found.approvals || found.approverGroups) && notes.decision !== 'review') {
+    problem('@approvals and @approver_groups belong on a @decision("review") policy');
+  }
+  return found;
+}
+
 /**
  * Parses every file, validates each policy against the schema, and names each one by its
  * `@id("…")` annotation or, failing that, `<file stem>.<index>`. Any error rejects the whole
@@ -96,8 +125,9 @@ export function buildBundle(files: { name: string; text: string }[]): BundleLoad
       if (notes.decision === 'review' && !/^\s*(@[^\n]*\n\s*)*permit/.test(policy)) {
         errors.push(`${name}:${line}: @decision("review") belongs on a permit policy`);
       }
+      const review = reviewRequirements(notes, (problem) => errors.push(`${name}:${line}: ${problem}`));
       policies[id] = policy;
-      meta[id] = { id, review: notes.decision === 'review', reason: notes.reason, file: name };
+      meta[id] = { id, review: notes.decision === 'review', reason: notes.reason, file: name, ...review };
     });
   }
   if (files.length === 0) errors.push('the bundle holds no .cedar file');
