@@ -9,11 +9,17 @@ import { PolicyBundleService } from './bundle/policy-bundle.service';
 import { CreatePolicy1795710000000 } from './migrations/1795710000000-create-policy';
 import { DecisionsConsumer } from './decisions/decisions.consumer';
 import { DecisionsService } from './decisions/decisions.service';
+import { CreateReviews1795720000000 } from './migrations/1795720000000-create-reviews';
+import { ReviewEventEntity } from './reviews/review-event.entity';
+import { ReviewEntity } from './reviews/review.entity';
+import { REVIEWS_CONSUMER, ReviewsConsumer } from './reviews/reviews.consumer';
+import { ReviewsRepository } from './reviews/reviews.repository';
+import { ReviewsService } from './reviews/reviews.service';
 
 /** How the policy process runs, less its port (see main.ts). */
 export const POLICY_SERVICE: Omit<ServiceOptions, 'port'> = {
   app: 'policy',
-  consumers: [{ groupId: 'policy.decisions' }],
+  consumers: [{ groupId: 'policy.decisions' }, { groupId: 'policy.reviews', name: REVIEWS_CONSUMER }],
 };
 
 @Module({
@@ -22,12 +28,20 @@ export const POLICY_SERVICE: Omit<ServiceOptions, 'port'> = {
       app: POLICY_SERVICE.app,
       persistence: {
         schema: 'policy',
-        entities: [SessionBudgetEntity, DecisionRecordEntity],
-        migrations: [CreatePolicy1795710000000],
+        entities: [SessionBudgetEntity, DecisionRecordEntity, ReviewEntity, ReviewEventEntity],
+        migrations: [CreatePolicy1795710000000, CreateReviews1795720000000],
       },
     }),
   ],
-  controllers: [DecisionsConsumer],
-  providers: [SqlAnalysisService, PolicyBundleService, DecisionsService, BudgetsRepository, BudgetsService],
+  controllers: [DecisionsConsumer, ReviewsConsumer],
+  providers: [
+    SqlAnalysisService,
+    PolicyBundleService,
+    DecisionsService,
+    BudgetsRepository,
+    BudgetsService,
+    ReviewsRepository,
+    ReviewsService,
+  ],
 })
 export class PolicyModule {}

@@ -1,4 +1,4 @@
-import { newId } from '@verity/contracts';
+import { EventEnvelope, newId } from '@verity/contracts';
 import { waitFor } from './wait-for';
 import { Consumer, Kafka } from 'kafkajs';
 
@@ -54,6 +54,22 @@ export class TopicTap {
   /** Waits for the first message on `topic` that matches. */
   find(topic: string, match: (message: TappedMessage) => boolean, what: string): Promise<TappedMessage> {
     return waitFor(() => this.messages.find((m) => m.topic === topic && match(m)), { timeoutMs: 20_000, what });
+  }
+
+  /** Waits for the first envelope on any of `topics` that matches; says which topic it came on. */
+  findEvent<T = Record<string, unknown>>(
+    topics: string[],
+    match: (event: EventEnvelope<T>) => boolean,
+    what: string,
+  ): Promise<{ topic: string; event: EventEnvelope<T> }> {
+    return waitFor(
+      () =>
+        this.messages
+          .filter((m) => topics.includes(m.topic))
+          .map((m) => ({ topic: m.topic, event: JSON.parse(m.value) as EventEnvelope<T> }))
+          .find(({ event }) => match(event)),
+      { timeoutMs: 20_000, what },
+    );
   }
 
   /** The envelopes on `topic` whose `actionid` is `actionId`. */

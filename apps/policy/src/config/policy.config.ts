@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsString, IsUrl, Max, Min, ValidateIf } from 'class-validator';
 
 export class PolicyConfig {
   @IsInt() @Min(1) @Max(65_535) POLICY_PORT = 8083;
@@ -12,4 +12,16 @@ export class PolicyConfig {
   @IsInt() @Min(0) POLICY_BUDGET_TABLES = 100;
   /** What an action that crosses a budget gets (and an alert is raised). */
   @IsIn(['deny', 'review']) POLICY_BUDGET_ON_EXCEED: 'deny' | 'review' = 'deny';
+  /** How long a review stays open before it expires and its action fails. */
+  @IsInt() @Min(1000) @Max(7 * 24 * 3_600_000) POLICY_REVIEW_TTL_MS = 15 * 60_000;
+  /** How often expired reviews are closed and unpublished review events are sent again. */
+  @IsInt() @Min(50) @Max(60_000) POLICY_REVIEW_SWEEP_MS = 1000;
+  /** Incoming-webhook URL (Slack-compatible) announcing each review; empty: none. A secret: never logged. */
+  @ValidateIf((c: PolicyConfig) => c.POLICY_REVIEW_WEBHOOK_URL !== '')
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  POLICY_REVIEW_WEBHOOK_URL: string = '';
+  @IsInt() @Min(100) @Max(60_000) POLICY_REVIEW_WEBHOOK_TIMEOUT_MS = 3000;
+  /** The gateway's public address, for links in review announcements. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  POLICY_GATEWAY_URL: string = 'http://127.0.0.1:8080';
 }

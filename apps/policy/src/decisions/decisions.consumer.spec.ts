@@ -14,6 +14,7 @@ import { PolicyBundleService } from '../bundle/policy-bundle.service';
 import { DecisionsConsumer } from './decisions.consumer';
 import { BudgetsService } from '../budgets/budgets.service';
 import { DecisionsService } from './decisions.service';
+import { ReviewsService } from '../reviews/reviews.service';
 
 /** Budgets need the database; the consumer's own behaviour does not. */
 function withoutBudgets(decisions: DecisionsService): BudgetsService {
@@ -36,9 +37,12 @@ describe('DecisionsConsumer', () => {
   it('publishes one ActionDecided caused by the request and logs it without SQL or params', async () => {
     const publish = jest.fn().mockResolvedValue(undefined);
     const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-    const consumer = new DecisionsConsumer(withoutBudgets(new DecisionsService(analyser, bundles)), {
-      publish,
-    } as unknown as EventPublisher);
+    const open = jest.fn();
+    const consumer = new DecisionsConsumer(
+      withoutBudgets(new DecisionsService(analyser, bundles)),
+      { publish } as unknown as EventPublisher,
+      { open } as unknown as ReviewsService,
+    );
     const payload = { sql: "SELECT * FROM customers WHERE email = 'zed@example.com'", params: ['p4ssw0rd-param'] };
     const actor = { subject: 'alice', issuer: 'dev', kind: 'agent' as const, actingParties: [], groups: ['analysts'] };
     const request = createEvent(ActionRequested, {
@@ -53,6 +57,7 @@ describe('DecisionsConsumer', () => {
     await consumer.onActionRequested(request);
 
     expect(publish).toHaveBeenCalledTimes(1);
+    expect(open).not.toHaveBeenCalled();
     const [def, event] = publish.mock.calls[0];
     expect(def).toBe(ActionDecided);
     expect(event).toMatchObject({

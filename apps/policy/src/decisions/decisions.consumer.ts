@@ -10,6 +10,7 @@ import {
 } from '@verity/contracts';
 import { ConsumeEvent, EventPublisher } from '@verity/kafka';
 import { BudgetsService } from '../budgets/budgets.service';
+import { ReviewsService } from '../reviews/reviews.service';
 
 export const POLICY_SOURCE = '/verity/policy';
 
@@ -20,11 +21,12 @@ export class DecisionsConsumer {
   constructor(
     private readonly budgets: BudgetsService,
     private readonly publisher: EventPublisher,
+    private readonly reviews: ReviewsService,
   ) {}
 
   /**
-   * One decision per requested action (the same one again on redelivery), then the alert when it
-   * crossed a session budget. Logs the verdict and analysis, never the SQL or its params.
+   * One decision per requested action (the same one again on redelivery), the review when it is
+   * held for one, then the alert when it crossed a session budget. Logs the verdict and analysis, never the SQL or its params.
    */
   @ConsumeEvent(ActionRequested)
   async onActionRequested(@Payload() request: EventEnvelope<ActionRequestedV1>): Promise<void> {
@@ -44,6 +46,7 @@ export class DecisionsConsumer {
       data: decided,
     });
     await this.publisher.publish(ActionDecided, event);
+    if (decided.decision === 'review') await this.reviews.open(request, event);
     if (alert) {
       const raised = createEvent(AlertRaised, {
         source: POLICY_SOURCE,
