@@ -20,6 +20,12 @@ import { AddLedgerIndex1764300000000 } from './migrations/1764300000000-add-ledg
 import { LedgerIndexConsumer } from './ledger/ledger-index.consumer';
 import { RepliesConsumer } from './replies/replies.consumer';
 import { RepliesService } from './replies/replies.service';
+import { CreateReviewVerdicts1764500000000 } from './migrations/1764500000000-create-review-verdicts';
+import { AddReviewState1764400000000 } from './migrations/1764400000000-add-review-state';
+import { ReviewsConsumer } from './reviews/reviews.consumer';
+import { ReviewsController } from './reviews/reviews.controller';
+import { ReviewsService } from './reviews/reviews.service';
+import { VerdictEntity } from './reviews/verdict.entity';
 
 @Module({
   imports: [
@@ -27,14 +33,27 @@ import { RepliesService } from './replies/replies.service';
       app: 'gateway',
       persistence: {
         schema: 'gateway',
-        entities: [ActionEntity, ApiKeyEntity],
-        migrations: [CreateActions1764100000000, CreateApiKeys1764200000000, AddLedgerIndex1764300000000],
+        entities: [ActionEntity, ApiKeyEntity, VerdictEntity],
+        migrations: [
+          CreateActions1764100000000,
+          CreateApiKeys1764200000000,
+          AddLedgerIndex1764300000000,
+          AddReviewState1764400000000,
+          CreateReviewVerdicts1764500000000,
+        ],
       },
     }),
-    TypeOrmModule.forFeature([ActionEntity, ApiKeyEntity]),
+    TypeOrmModule.forFeature([ActionEntity, ApiKeyEntity, VerdictEntity]),
     IdentityModule.forRoot(),
   ],
-  controllers: [ActionsController, ApiKeysController, RepliesConsumer, LedgerIndexConsumer],
+  controllers: [
+    ActionsController,
+    ApiKeysController,
+    ReviewsController,
+    RepliesConsumer,
+    LedgerIndexConsumer,
+    ReviewsConsumer,
+  ],
   providers: [
     { provide: GatewayConfig, useFactory: () => loadConfig(GatewayConfig) },
     ConnectionRegistry,
@@ -42,6 +61,7 @@ import { RepliesService } from './replies/replies.service';
     RepliesService,
     ActionsRepository,
     ActionsService,
+    ReviewsService,
     ApiKeysRepository,
     ApiKeysService,
     { provide: ApiKeyAuthenticator, useExisting: ApiKeysService },

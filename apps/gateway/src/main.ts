@@ -7,8 +7,9 @@ import { setupApiDocs } from './docs/api-docs';
 import { GatewayModule } from './gateway.module';
 import { LEDGER_INDEX_CONSUMER } from './ledger/ledger-index.consumer';
 import { REPLIES_CONSUMER } from './replies/replies.service';
+import { REVIEWS_CONSUMER } from './reviews/reviews.consumer';
 
-/** Starts the gateway: HTTP ingress, this instance's own reply consumer, and the ledger-index consumer. */
+/** Starts the gateway: HTTP ingress, this instance's own reply consumer, the ledger-index and review consumers. */
 export function startGateway(): Promise<INestApplication> {
   const config = loadConfig(GatewayConfig);
   const { INSTANCE_ID } = loadConfig(PlatformConfig);
@@ -28,6 +29,8 @@ export function startGateway(): Promise<INestApplication> {
       },
       // Shared by all instances: each ledger.appended is noted once.
       { groupId: 'gateway.ledger-index', name: LEDGER_INDEX_CONSUMER, fromBeginning: false },
+      // Shared by all instances, durable: each review event is handled once, even if it came while no gateway ran.
+      { groupId: 'gateway.reviews', name: REVIEWS_CONSUMER },
     ],
   });
 }

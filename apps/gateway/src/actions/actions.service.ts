@@ -16,11 +16,15 @@ import {
   EventEnvelope,
   FAILURE_STAGES,
   MaskingReportV1,
+  ObligationsV1,
   newId,
   Operation,
   ResultCaptured,
   ResultMaskedV1,
   ResultSetV1,
+  ReviewApprovedV1,
+  ReviewExpiredV1,
+  ReviewRejectedV1,
   SqlPayloadV1,
 } from '@verity/contracts';
 import { EventPublisher } from '@verity/kafka';
@@ -29,8 +33,9 @@ import { ConnectionRegistry, TargetConnection } from '../connections/connection-
 import { SqlExecutor } from '../execution/sql-executor.service';
 import { TargetError } from '../execution/target-error';
 import { PendingReplies } from '../replies/pending-replies';
+import { pollUntil } from '../replies/poll-until';
 import { RepliesService } from '../replies/replies.service';
-import { ActionStatus } from './action.entity';
+import { ActionEntity, ActionStatus, ReviewState } from './action.entity';
 import { ActionChanges, ActionsRepository } from './actions.repository';
 
 const SOURCE = '/verity/gateway';
@@ -76,6 +81,11 @@ export interface ActionView {
   outcomeCode: string | null;
   /** Ledger index of the outcome event; null until the ledger has appended it. */
   ledgerIndex: number | null;
+  /** While or after a review: what it takes, the approvals counted and when it expires. */
+  review?: Pick<ReviewState, 'requiredApprovals' | 'approvals' | 'expiresAt' | 'reasons' | 'policyIds'>;
+  /** The masked result and masking report of an action that ran after review. */
+  result?: ResultSetV1;
+  masking?: MaskingReportV1;
   createdAt: string;
   updatedAt: string;
 }
@@ -145,6 +155,8 @@ export class ActionsService {
       operation: request.operation,
       status: 'requested',
       payloadDigest: run.payloadDigest,
+      payload,
+      traceparent: run.traceparent ?? null,
     });
     this.logger.log({ actionId: run.actionId, sessionId: run.sessionId, connection: target.name }, 'action requested');
     try {
@@ -162,19 +174,104 @@ export class ActionsService {
       if (decision === 'review') {
         // The review workflow resolves it later; until then it has no outcome.
         run.concluded = true;
-        await this.record(run, { status: 'pending_review', decision });
+        await this.record(run, { status: 'pending_review', decision, obligations: decided.data.obligations });
         return {
           status: 'pending_review',
           body: { actionId: run.actionId, sessionId: run.sessionId, status: 'pending_review' },
         };
       }
       await this.record(run, { status: 'allowed', decision });
-      const { result, durationMs } = await this.execute(run, decided, target, payload);
-      return await this.mask(run, decided, result, durationMs);
+      const { obligations } = decided.data;
+      const { result, durationMs } = await this.execute(run, decided.id, obligations, target, payload);
+      return { status: 'executed', body: await this.mask(run, decided.id, obligations, result, durationMs) };
     } catch (err) {
       if (!run.concluded && run.lastEventId) await this.concludeUnexpected(run, err);
       throw err;
     }
+  }
+
+  /**
+   * Runs an action its review approved. Claiming it (pending_review → approved) makes exactly
+   * one instance run it, once; it runs only if the held payload is the one the review approved
+   * (same digest), then like any allowed action, and its masked result is kept for whoever
+   * long-polls the action. Every failure is the action's outcome, not the caller's error.
+   */
+  async runApproved(approved: EventEnvelope<ReviewApprovedV1>): Promise<void> {
+    const row = await this.repository.find(approved.actionid);
+    if (!row || !(await this.repository.transition(row.id, 'pending_review', { status: 'approved' }))) return;
+    const run = this.resume(row, 'execution', approved.id);
+    try {
+      const payload = row.payload as SqlPayloadV1 | null;
+      if (!payload || digestOf(payload) !== row.payloadDigest || approved.data.payloadDigest !== row.payloadDigest) {
+        return await this.fail(run, approved.id, 'REVIEW.DIGEST_MISMATCH', 'the held payload is not the one approved');
+      }
+      const target = this.connections.get(row.connection);
+      const obligations = row.obligations ?? {};
+      const { result, durationMs } = await this.execute(run, approved.id, obligations, target, payload);
+      await this.mask(run, approved.id, obligations, result, durationMs, true);
+      this.logger.log({ actionId: run.actionId, approvals: approved.data.approvals.length }, 'reviewed action ran');
+    } catch (err) {
+      if (run.concluded) return; // the outcome event says what went wrong
+      if (err instanceof DomainError) {
+        await this.fail(run, approved.id, err.code, err.message).catch(() => undefined);
+      } else {
+        await this.concludeUnexpected(run, err);
+      }
+    }
+  }
+
+  /**
+   * Ends an action whose review was rejected (action.denied) or expired (action.failed,
+   * REVIEW.EXPIRED). Claimed first so it ends once; released again if the event cannot go out.
+   */
+  async concludeReview(
+    kind: 'rejected' | 'expired',
+    event: EventEnvelope<ReviewRejectedV1> | EventEnvelope<ReviewExpiredV1>,
+  ): Promise<void> {
+    const row = await this.repository.find(event.actionid);
+    const outcome =
+      kind === 'rejected'
+        ? { status: 'denied' as const, outcomeCode: 'REVIEW.REJECTED' }
+        : { status: 'failed' as const, outcomeCode: 'REVIEW.EXPIRED' };
+    if (!row || !(await this.repository.transition(row.id, 'pending_review', outcome))) return;
+    const run = this.resume(row, 'decision', event.id);
+    try {
+      if (kind === 'rejected') {
+        const { comment } = event.data as ReviewRejectedV1;
+        const denied = this.event(run, ActionDenied, event.id, {
+          reasons: [`rejected in review by ${event.actor.subject}: ${comment}`],
+          policyIds: row.review?.policyIds ?? [],
+        });
+        await this.publisher.publish(ActionDenied, denied);
+      } else {
+        const { expiresAt } = event.data as ReviewExpiredV1;
+        const failed = this.event(run, ActionFailed, event.id, {
+          stage: 'decision',
+          code: 'REVIEW.EXPIRED',
+          message: `nobody completed the review before ${expiresAt}`,
+          payloadDigest: run.payloadDigest,
+        });
+        await this.publisher.publish(ActionFailed, failed);
+      }
+    } catch (err) {
+      await this.repository.transition(row.id, outcome.status, { status: 'pending_review', outcomeCode: null });
+      throw err;
+    }
+    this.logger.log({ actionId: run.actionId, outcome: outcome.outcomeCode }, 'reviewed action ended');
+  }
+
+  /** A run for an action stored earlier, picked up again after its review. */
+  private resume(row: ActionEntity, stage: Stage, lastEventId: string): Run {
+    return {
+      actionId: row.id,
+      sessionId: row.sessionId,
+      actor: row.actor,
+      traceparent: row.traceparent ?? undefined,
+      payloadDigest: row.payloadDigest,
+      stage,
+      lastEventId,
+      concluded: false,
+    };
   }
 
   /**
@@ -183,13 +280,11 @@ export class ActionsService {
    * polled, so the action may be run by any gateway instance.
    */
   async find(actor: ActorV1, id: string, waitMs = 0, signal?: AbortSignal): Promise<ActionView> {
-    let view = await this.findNow(actor, id);
-    const deadline = Date.now() + waitMs;
-    while (!TERMINAL.has(view.status) && Date.now() < deadline && !signal?.aborted) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, deadline - Date.now())));
-      view = await this.findNow(actor, id);
-    }
-    return view;
+    return pollUntil(
+      () => this.findNow(actor, id),
+      (view) => TERMINAL.has(view.status),
+      { timeoutMs: waitMs, intervalMs: POLL_MS, signal },
+    );
   }
 
   private async findNow(actor: ActorV1, id: string): Promise<ActionView> {
@@ -209,6 +304,18 @@ export class ActionsService {
       payloadDigest: row.payloadDigest,
       outcomeCode: row.outcomeCode,
       ledgerIndex: row.ledgerIndex === null ? null : Number(row.ledgerIndex),
+      ...(row.review
+        ? {
+            review: {
+              requiredApprovals: row.review.requiredApprovals,
+              approvals: row.review.approvals,
+              expiresAt: row.review.expiresAt,
+              reasons: row.review.reasons,
+              policyIds: row.review.policyIds,
+            },
+          }
+        : {}),
+      ...(row.result ? { result: row.result.result, masking: row.result.masking } : {}),
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };
@@ -242,12 +349,13 @@ export class ActionsService {
   /** Runs an allowed statement under the decision's obligations; a target failure is the outcome. */
   private async execute(
     run: Run,
-    decided: EventEnvelope<ActionDecidedV1>,
+    causeId: string,
+    obligations: ObligationsV1,
     target: TargetConnection,
     payload: SqlPayloadV1,
   ): Promise<{ result: ResultSetV1; durationMs: number }> {
     run.stage = 'execution';
-    const { rowLimit, readOnly } = decided.data.obligations;
+    const { rowLimit, readOnly } = obligations;
     const started = Date.now();
     try {
       const result = await this.executor.run(target, payload, {
@@ -256,7 +364,7 @@ export class ActionsService {
       });
       return { result, durationMs: Date.now() - started };
     } catch (err) {
-      if (err instanceof TargetError) return this.fail(run, decided.id, err.code, err.message, err.details as object);
+      if (err instanceof TargetError) return this.fail(run, causeId, err.code, err.message, err.details as object);
       throw err;
     }
   }
@@ -264,14 +372,16 @@ export class ActionsService {
   /** Sends the raw result to masking and answers with what comes back; never with the raw result. */
   private async mask(
     run: Run,
-    decided: EventEnvelope<ActionDecidedV1>,
+    causeId: string,
+    obligations: ObligationsV1,
     raw: ResultSetV1,
     durationMs: number,
-  ): Promise<SubmitOutcome> {
+    keepResult = false,
+  ): Promise<ExecutedAction> {
     run.stage = 'masking';
     const resultDigest = digestOf(raw);
-    const captured = this.event(run, ResultCaptured, decided.id, {
-      profile: decided.data.obligations.maskingProfile ?? 'default',
+    const captured = this.event(run, ResultCaptured, causeId, {
+      profile: obligations.maskingProfile ?? 'default',
       resultDigest,
       result: raw,
     });
@@ -289,7 +399,7 @@ export class ActionsService {
         { actionId: run.actionId, err: (err as Error).message },
         'could not hand the result to masking',
       );
-      return this.fail(run, decided.id, 'MASKING.UNAVAILABLE', 'the result could not be handed to masking');
+      return this.fail(run, causeId, 'MASKING.UNAVAILABLE', 'the result could not be handed to masking');
     }
     if (!masked) return this.fail(run, captured.id, 'MASKING.TIMEOUT', `no masked result within ${timeout} ms`);
     if (masked.data.resultDigest !== resultDigest) {
@@ -303,20 +413,23 @@ export class ActionsService {
       masking: report,
       durationMs,
     });
-    await this.conclude(run, ActionExecuted, executed, { status: 'executed' });
+    // A reviewed action's result is kept: nobody is waiting on the request that asked for it.
+    await this.conclude(run, ActionExecuted, executed, {
+      status: 'executed',
+      ...(keepResult ? { result: { result, masking: report } } : {}),
+    });
     this.logger.log(
       { actionId: run.actionId, rowCount: result.rowCount, maskedValues: report.maskedValues, durationMs },
       'action executed',
     );
-    const body = {
+    return {
       actionId: run.actionId,
       sessionId: run.sessionId,
-      decision: 'allow' as const,
+      decision: 'allow',
       result,
       masking: report,
       payloadDigest: run.payloadDigest,
     };
-    return { status: 'executed', body };
   }
 
   /** Waits for a reply to this action; the wait starts before the request goes out. */

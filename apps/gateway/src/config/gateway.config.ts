@@ -29,6 +29,12 @@ export class GatewayConfig {
   @Matches(/^[^,\s]+(,[^,\s]+)*$/, { message: 'GATEWAY_ADMIN_GROUPS must be a comma-separated list of group names' })
   GATEWAY_ADMIN_GROUPS: string = 'admins';
 
+  /** Groups allowed to list and judge actions held for review (comma-separated); policy has the last word. */
+  @Matches(/^[^,\s]+(,[^,\s]+)*$/, {
+    message: 'GATEWAY_REVIEWER_GROUPS must be a comma-separated list of group names',
+  })
+  GATEWAY_REVIEWER_GROUPS: string = 'approvers';
+
   /** How long a request waits for policy's decision before it fails with POLICY.TIMEOUT. */
   @IsInt() @Min(100) @Max(120_000) GATEWAY_DECISION_TIMEOUT_MS: number = 5_000;
 
@@ -52,6 +58,10 @@ export class GatewayConfig {
 
   get actionGroups(): string[] {
     return this.GATEWAY_ACTION_GROUPS.split(',');
+  }
+
+  get reviewerGroups(): string[] {
+    return this.GATEWAY_REVIEWER_GROUPS.split(',');
   }
 
   get adminGroups(): string[] {
