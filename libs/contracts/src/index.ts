@@ -17,6 +17,7 @@ export * from './events/result';
 export * from './events/result-captured.v1.event';
 export * from './events/result-masked.v1.event';
 export * from './events/ledger-appended.v1.event';
+export * from './events/audit-read.v1.event';
 export * from './registry';
 export * from './validation';
 export * from './create-event';

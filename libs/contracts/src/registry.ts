@@ -12,6 +12,7 @@ import { ReviewApproved } from './events/review-approved.v1.event';
 import { ReviewRejected } from './events/review-rejected.v1.event';
 import { ReviewExpired } from './events/review-expired.v1.event';
 import { ReviewVerdictRefused } from './events/review-verdict-refused.v1.event';
+import { AuditRead } from './events/audit-read.v1.event';
 import { ResultCaptured } from './events/result-captured.v1.event';
 import { ResultMasked } from './events/result-masked.v1.event';
 
@@ -32,6 +33,7 @@ export const EVENT_REGISTRY: readonly EventDefinition[] = [
   ResultCaptured,
   ResultMasked,
   LedgerAppended,
+  AuditRead,
 ] as EventDefinition[];
 
 export const LEDGERED_EVENTS = EVENT_REGISTRY.filter((d) => d.ledgered);

@@ -13,6 +13,8 @@ import {
   ActionRequestedV1,
   AlertRaised,
   AlertRaisedV1,
+  AuditRead,
+  AuditReadV1,
   EventEnvelope,
   ReviewRequested,
   ReviewRequestedV1,
@@ -96,6 +98,11 @@ export class EntriesConsumer {
 
   @ConsumeEvent(ReviewVerdictRefused)
   verdictRefused(@Payload() event: EventEnvelope<ReviewVerdictRefusedV1>): Promise<void> {
+    return this.append(event);
+  }
+
+  @ConsumeEvent(AuditRead)
+  auditRead(@Payload() event: EventEnvelope<AuditReadV1>): Promise<void> {
     return this.append(event);
   }
 
