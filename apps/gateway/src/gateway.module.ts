@@ -26,6 +26,8 @@ import { ReviewsConsumer } from './reviews/reviews.consumer';
 import { ReviewsController } from './reviews/reviews.controller';
 import { ReviewsService } from './reviews/reviews.service';
 import { VerdictEntity } from './reviews/verdict.entity';
+import { McpController, ProtectedResourceController } from './mcp/mcp.controller';
+import { McpSessions } from './mcp/mcp-sessions.service';
 
 @Module({
   imports: [
@@ -50,6 +52,8 @@ import { VerdictEntity } from './reviews/verdict.entity';
     ActionsController,
     ApiKeysController,
     ReviewsController,
+    McpController,
+    ProtectedResourceController,
     RepliesConsumer,
     LedgerIndexConsumer,
     ReviewsConsumer,
@@ -62,6 +66,7 @@ import { VerdictEntity } from './reviews/verdict.entity';
     ActionsRepository,
     ActionsService,
     ReviewsService,
+    McpSessions,
     ApiKeysRepository,
     ApiKeysService,
     { provide: ApiKeyAuthenticator, useExisting: ApiKeysService },

@@ -35,6 +35,9 @@ export class GatewayConfig {
   })
   GATEWAY_REVIEWER_GROUPS: string = 'approvers';
 
+  /** An MCP session unused this long is closed. */
+  @IsInt() @Min(1000) @Max(86_400_000) GATEWAY_MCP_IDLE_MS: number = 30 * 60_000;
+
   /** How long a request waits for policy's decision before it fails with POLICY.TIMEOUT. */
   @IsInt() @Min(100) @Max(120_000) GATEWAY_DECISION_TIMEOUT_MS: number = 5_000;
 
