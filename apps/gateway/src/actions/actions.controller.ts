@@ -60,8 +60,7 @@ export class ActionsController {
     const outcome = await this.actions.submit(actor, {
       connection: body.connection,
       operation: body.operation,
-      sql: body.input.sql,
-      params: body.input.params,
+      input: body.input,
       sessionId: body.sessionId,
       agent: body.agent,
       traceparent: acceptedTraceparent(traceparent),

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   ActionDecidedV1,
+  ActionPayloadV1,
   ActionDenied,
   ActionExecuted,
   ActionFailed,
@@ -21,17 +22,17 @@ import {
   ResultCaptured,
   ResultMaskedV1,
   ResultSetV1,
-  SqlPayloadV1,
 } from '@verity/contracts';
 import { EventPublisher } from '@verity/kafka';
 import { GatewayConfig } from '../config/gateway.config';
 import { ConnectionRegistry, TargetConnection } from '../connections/connection-registry';
-import { SqlExecutor } from '../execution/sql-executor.service';
+import { assertRunnable, TargetExecutor } from '../execution/target-executor.service';
 import { TargetError } from '../execution/target-error';
 import { PendingReplies } from '../replies/pending-replies';
 import { RepliesService } from '../replies/replies.service';
 import { ActionStatus } from './action.entity';
 import { ActionChanges, ActionsRepository } from './actions.repository';
+import { toPayload } from './dto/create-action.dto';
 
 const SOURCE = '/verity/gateway';
 type Stage = (typeof FAILURE_STAGES)[number];
@@ -39,8 +40,8 @@ type Stage = (typeof FAILURE_STAGES)[number];
 export interface SubmitAction {
   connection: string;
   operation: Operation;
-  sql: string;
-  params?: unknown[];
+  /** The operation's input: SqlPayloadV1 for sql.query, HttpPayloadV1 for http.request. */
+  input: ActionPayloadV1;
   sessionId?: string;
   agent?: AgentContextV1;
   traceparent?: string;
@@ -112,7 +113,7 @@ export class ActionsService {
   constructor(
     private readonly config: GatewayConfig,
     private readonly connections: ConnectionRegistry,
-    private readonly executor: SqlExecutor,
+    private readonly executor: TargetExecutor,
     private readonly replies: RepliesService,
     private readonly publisher: EventPublisher,
     private readonly repository: ActionsRepository,
@@ -120,7 +121,8 @@ export class ActionsService {
 
   async submit(actor: ActorV1, request: SubmitAction): Promise<SubmitOutcome> {
     const target = this.connections.get(request.connection);
-    const payload: SqlPayloadV1 = { sql: request.sql, params: request.params ?? [] };
+    const payload = toPayload(request.operation, request.input);
+    assertRunnable(target, request.operation, payload);
     const run: Run = {
       actionId: newId(),
       sessionId: request.sessionId ?? newId(),
@@ -169,7 +171,7 @@ export class ActionsService {
         };
       }
       await this.record(run, { status: 'allowed', decision });
-      const { result, durationMs } = await this.execute(run, decided, target, payload);
+      const { result, durationMs } = await this.execute(run, decided, target, request.operation, payload);
       return await this.mask(run, decided, result, durationMs);
     } catch (err) {
       if (!run.concluded && run.lastEventId) await this.concludeUnexpected(run, err);
@@ -239,18 +241,19 @@ export class ActionsService {
     return decided;
   }
 
-  /** Runs an allowed statement under the decision's obligations; a target failure is the outcome. */
+  /** Runs an allowed action under the decision's obligations; a target failure is the outcome. */
   private async execute(
     run: Run,
     decided: EventEnvelope<ActionDecidedV1>,
     target: TargetConnection,
-    payload: SqlPayloadV1,
+    operation: Operation,
+    payload: ActionPayloadV1,
   ): Promise<{ result: ResultSetV1; durationMs: number }> {
     run.stage = 'execution';
     const { rowLimit, readOnly } = decided.data.obligations;
     const started = Date.now();
     try {
-      const result = await this.executor.run(target, payload, {
+      const result = await this.executor.run(target, operation, payload, {
         rowLimit: rowLimit ?? this.config.GATEWAY_DEFAULT_ROW_LIMIT,
         readOnly: readOnly ?? false,
       });
