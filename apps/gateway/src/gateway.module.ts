@@ -13,7 +13,9 @@ import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { GatewayConfig } from './config/gateway.config';
 import { ConnectionRegistry } from './connections/connection-registry';
+import { HttpExecutor } from './execution/http-executor.service';
 import { SqlExecutor } from './execution/sql-executor.service';
+import { TargetExecutor } from './execution/target-executor.service';
 import { CreateActions1764100000000 } from './migrations/1764100000000-create-actions';
 import { CreateApiKeys1764200000000 } from './migrations/1764200000000-create-api-keys';
 import { AddLedgerIndex1764300000000 } from './migrations/1764300000000-add-ledger-index';
@@ -62,6 +64,8 @@ import { McpSessions } from './mcp/mcp-sessions.service';
     { provide: GatewayConfig, useFactory: () => loadConfig(GatewayConfig) },
     ConnectionRegistry,
     SqlExecutor,
+    HttpExecutor,
+    TargetExecutor,
     RepliesService,
     ActionsRepository,
     ActionsService,

@@ -744,8 +744,14 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
     );
     const body = doc.components.schemas.CreateActionDto;
     expect(body.required).toEqual(expect.arrayContaining(['connection', 'operation', 'input']));
-    expect(body.properties.input.allOf ?? body.properties.input.$ref).toBeDefined();
+    expect(body.properties.input.oneOf).toEqual([
+      { $ref: '#/components/schemas/SqlInputDoc' },
+      { $ref: '#/components/schemas/HttpInputDoc' },
+    ]);
+    expect(body.properties.operation.enum).toEqual(['sql.query', 'http.request']);
     expect(doc.components.schemas.SqlInputDoc.properties.sql.type).toBe('string');
+    expect(doc.components.schemas.HttpInputDoc.required).toEqual(['method', 'path']);
+    expect(doc.components.schemas.HttpInputDoc.properties.method.enum).toContain('POST');
     expect(doc.components.schemas.AgentStepDoc.properties.thought.type).toBe('string');
     expect(doc.paths['/v1/actions/{id}'].get.responses['200']).toBeDefined();
     expect((await fetch(`${base}/docs/openapi.yaml`)).status).toBe(200);

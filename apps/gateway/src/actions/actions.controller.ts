@@ -39,11 +39,17 @@ export class ActionsController {
   @ApiHeader({ name: 'traceparent', required: false, description: 'W3C trace context, carried into every event' })
   @ApiOkResponse({ description: 'allowed and executed: the masked result', schema: EXECUTED_SCHEMA })
   @ApiAcceptedResponse({ description: 'held for human review', schema: PENDING_SCHEMA })
-  @ErrorResponse(400, 'REQUEST.INVALID (details per field) or REQUEST.MALFORMED_JSON')
+  @ErrorResponse(
+    400,
+    "REQUEST.INVALID (details per field), REQUEST.MALFORMED_JSON, or CONNECTION.OPERATION_INVALID (the operation is not the connection type's)",
+  )
   @ErrorResponse(403, 'AUTH.FORBIDDEN, or POLICY.DENIED with details { actionId, reasons, policyIds }')
   @ErrorResponse(404, 'CONNECTION.NOT_FOUND')
   @ErrorResponse(413, 'REQUEST.TOO_LARGE')
-  @ErrorResponse(422, 'TARGET.QUERY_REJECTED: the database refused the statement')
+  @ErrorResponse(
+    422,
+    'TARGET.QUERY_REJECTED (the database refused the statement); http.request: TARGET.REDIRECT_REJECTED (a redirect off the base URL), TARGET.OVERSIZE_REJECTED (response over the cap), TARGET.WRITE_REJECTED (read-only decision), TARGET.PATH_REJECTED, TARGET.HEADER_REJECTED',
+  )
   @ErrorResponse(502, 'TARGET.UNAVAILABLE, MASKING.UNAVAILABLE, EVENTS.UNAVAILABLE, AUTH.UNAVAILABLE')
   @ErrorResponse(504, 'POLICY.TIMEOUT, MASKING.TIMEOUT, TARGET.TIMEOUT')
   async submit(
@@ -60,8 +66,7 @@ export class ActionsController {
     const outcome = await this.actions.submit(actor, {
       connection: body.connection,
       operation: body.operation,
-      sql: body.input.sql,
-      params: body.input.params,
+      input: body.input,
       sessionId: body.sessionId,
       agent: body.agent,
       traceparent: acceptedTraceparent(traceparent),

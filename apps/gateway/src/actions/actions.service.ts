@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   ActionDecidedV1,
+  ActionPayloadV1,
   ActionDenied,
   ActionExecuted,
   ActionFailed,
@@ -25,18 +26,18 @@ import {
   ReviewApprovedV1,
   ReviewExpiredV1,
   ReviewRejectedV1,
-  SqlPayloadV1,
 } from '@verity/contracts';
 import { EventPublisher } from '@verity/kafka';
 import { GatewayConfig } from '../config/gateway.config';
 import { ConnectionRegistry, TargetConnection } from '../connections/connection-registry';
-import { SqlExecutor } from '../execution/sql-executor.service';
+import { assertRunnable, TargetExecutor } from '../execution/target-executor.service';
 import { TargetError } from '../execution/target-error';
 import { PendingReplies } from '../replies/pending-replies';
 import { pollUntil } from '../replies/poll-until';
 import { RepliesService } from '../replies/replies.service';
 import { ActionEntity, ActionStatus, ReviewState } from './action.entity';
 import { ActionChanges, ActionsRepository } from './actions.repository';
+import { toPayload } from './dto/create-action.dto';
 
 const SOURCE = '/verity/gateway';
 type Stage = (typeof FAILURE_STAGES)[number];
@@ -44,8 +45,8 @@ type Stage = (typeof FAILURE_STAGES)[number];
 export interface SubmitAction {
   connection: string;
   operation: Operation;
-  sql: string;
-  params?: unknown[];
+  /** The operation's input: SqlPayloadV1 for sql.query, HttpPayloadV1 for http.request. */
+  input: ActionPayloadV1;
   sessionId?: string;
   agent?: AgentContextV1;
   traceparent?: string;
@@ -122,7 +123,7 @@ export class ActionsService {
   constructor(
     private readonly config: GatewayConfig,
     private readonly connections: ConnectionRegistry,
-    private readonly executor: SqlExecutor,
+    private readonly executor: TargetExecutor,
     private readonly replies: RepliesService,
     private readonly publisher: EventPublisher,
     private readonly repository: ActionsRepository,
@@ -130,7 +131,8 @@ export class ActionsService {
 
   async submit(actor: ActorV1, request: SubmitAction): Promise<SubmitOutcome> {
     const target = this.connections.get(request.connection);
-    const payload: SqlPayloadV1 = { sql: request.sql, params: request.params ?? [] };
+    const payload = toPayload(request.operation, request.input);
+    assertRunnable(target, request.operation, payload);
     const run: Run = {
       actionId: newId(),
       sessionId: request.sessionId ?? newId(),
@@ -182,7 +184,14 @@ export class ActionsService {
       }
       await this.record(run, { status: 'allowed', decision });
       const { obligations } = decided.data;
-      const { result, durationMs } = await this.execute(run, decided.id, obligations, target, payload);
+      const { result, durationMs } = await this.execute(
+        run,
+        decided.id,
+        obligations,
+        target,
+        request.operation,
+        payload,
+      );
       return { status: 'executed', body: await this.mask(run, decided.id, obligations, result, durationMs) };
     } catch (err) {
       if (!run.concluded && run.lastEventId) await this.concludeUnexpected(run, err);
@@ -201,13 +210,14 @@ export class ActionsService {
     if (!row || !(await this.repository.transition(row.id, 'pending_review', { status: 'approved' }))) return;
     const run = this.resume(row, 'execution', approved.id);
     try {
-      const payload = row.payload as SqlPayloadV1 | null;
+      const payload = row.payload;
       if (!payload || digestOf(payload) !== row.payloadDigest || approved.data.payloadDigest !== row.payloadDigest) {
         return await this.fail(run, approved.id, 'REVIEW.DIGEST_MISMATCH', 'the held payload is not the one approved');
       }
       const target = this.connections.get(row.connection);
       const obligations = row.obligations ?? {};
-      const { result, durationMs } = await this.execute(run, approved.id, obligations, target, payload);
+      const operation = row.operation as Operation;
+      const { result, durationMs } = await this.execute(run, approved.id, obligations, target, operation, payload);
       await this.mask(run, approved.id, obligations, result, durationMs, true);
       this.logger.log({ actionId: run.actionId, approvals: approved.data.approvals.length }, 'reviewed action ran');
     } catch (err) {
@@ -346,19 +356,20 @@ export class ActionsService {
     return decided;
   }
 
-  /** Runs an allowed statement under the decision's obligations; a target failure is the outcome. */
+  /** Runs an allowed action under the decision's obligations; a target failure is the outcome. */
   private async execute(
     run: Run,
     causeId: string,
     obligations: ObligationsV1,
     target: TargetConnection,
-    payload: SqlPayloadV1,
+    operation: Operation,
+    payload: ActionPayloadV1,
   ): Promise<{ result: ResultSetV1; durationMs: number }> {
     run.stage = 'execution';
     const { rowLimit, readOnly } = obligations;
     const started = Date.now();
     try {
-      const result = await this.executor.run(target, payload, {
+      const result = await this.executor.run(target, operation, payload, {
         rowLimit: rowLimit ?? this.config.GATEWAY_DEFAULT_ROW_LIMIT,
         readOnly: readOnly ?? false,
       });

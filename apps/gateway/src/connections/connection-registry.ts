@@ -5,18 +5,24 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { GatewayConfig } from '../config/gateway.config';
 import { repoRoot } from '@verity/config';
-import { ConnectionSpec, parseConnectionsFile } from './connections-file';
+import { parseConnectionsFile, PostgresConnectionSpec } from './connections-file';
+import { HttpTarget } from './http-target';
 
-/** A registered target. Its credentials live only inside the pool's configuration. */
-export interface TargetConnection {
+/** A registered PostgreSQL database. Its credentials live only inside the pool's configuration. */
+export interface PostgresTarget {
   readonly name: string;
   readonly type: 'postgres';
   readonly pool: Pool;
 }
 
+/** A registered target: a PostgreSQL database or an HTTP API. */
+export type TargetConnection = PostgresTarget | HttpTarget;
+export { HttpTarget };
+
 /**
  * The connections registry, read from VERITY_CONNECTIONS once at boot (a bad file stops the
- * boot with the connection and field at fault). One pg pool per connection, opened lazily.
+ * boot with the connection and field at fault). One pg pool per PostgreSQL connection, opened
+ * lazily; HTTP connections share the process's HTTP client.
  */
 @Injectable()
 export class ConnectionRegistry implements OnApplicationShutdown {
@@ -33,7 +39,12 @@ export class ConnectionRegistry implements OnApplicationShutdown {
       env: process.env,
       readFile: (secret) => readFileSync(secret, 'utf8'),
     });
-    for (const spec of specs) this.targets.set(spec.name, { name: spec.name, type: spec.type, pool: this.pool(spec) });
+    for (const spec of specs) {
+      this.targets.set(
+        spec.name,
+        spec.type === 'http' ? new HttpTarget(spec) : { name: spec.name, type: spec.type, pool: this.pool(spec) },
+      );
+    }
     this.logger.log({ file, connections: [...this.targets.keys()] }, 'connections registered');
   }
 
@@ -51,7 +62,7 @@ export class ConnectionRegistry implements OnApplicationShutdown {
     return [...this.targets.keys()];
   }
 
-  private pool(spec: ConnectionSpec): Pool {
+  private pool(spec: PostgresConnectionSpec): Pool {
     const pool = new Pool({
       host: spec.host,
       port: spec.port,
@@ -72,6 +83,6 @@ export class ConnectionRegistry implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.targets.values()].map((t) => t.pool.end()));
+    await Promise.all([...this.targets.values()].map((t) => (t.type === 'postgres' ? t.pool.end() : undefined)));
   }
 }

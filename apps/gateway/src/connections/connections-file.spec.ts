@@ -1,4 +1,11 @@
-import { ConnectionsFileContext, ConnectionsFileError, parseConnectionsFile } from './connections-file';
+import {
+  ConnectionsFileContext,
+  ConnectionsFileError,
+  HttpConnectionSpec,
+  parseBaseUrl,
+  parseConnectionsFile,
+  PostgresConnectionSpec,
+} from './connections-file';
 
 const SECRET = 's3cr3t-Do-Not-Leak';
 
@@ -108,7 +115,7 @@ describe('parseConnectionsFile', () => {
 
   it('reads the repository file deploy/connections.yaml shape', () => {
     const text = withDemo([...DEMO_BASE, 'password:', '  file: ${VERITY_HOME}/secrets/demo-db.password'].join('\n'));
-    expect(parseConnectionsFile(text, context())[0].password).toBe(SECRET);
+    expect((parseConnectionsFile(text, context())[0] as PostgresConnectionSpec).password).toBe(SECRET);
   });
 
   it('names the connection and the field at fault', () => {
@@ -119,7 +126,7 @@ describe('parseConnectionsFile', () => {
     );
     const message = errorOf(text, context({ env: { X: SECRET } }));
     expect(message).toContain('/repo/deploy/connections.yaml');
-    expect(message).toMatch(/connection "demo-db": type: type must be one of the following values: postgres/);
+    expect(message).toMatch(/connection "demo-db": type: type must be one of the following values: postgres, http/);
     expect(message).toMatch(/connection "demo-db": port: port must be an integer/);
   });
 
@@ -188,5 +195,141 @@ describe('parseConnectionsFile', () => {
       expect(message).not.toContain(SECRET);
       expect(message).not.toContain('other-pass');
     });
+  });
+});
+
+describe('parseConnectionsFile: http connections', () => {
+  const TOKEN = 'tok-Very-Secret-123';
+  const ctx = (env: NodeJS.ProcessEnv = {}) => context({ env: { API_TOKEN: TOKEN, API_PASSWORD: SECRET, ...env } });
+  const api = (lines: string[]) => `connections:\n  api:\n${lines.map((l) => `    ${l}`).join('\n')}\n`;
+  const only = (lines: string[], env?: NodeJS.ProcessEnv) =>
+    parseConnectionsFile(api(lines), ctx(env))[0] as HttpConnectionSpec;
+  const BASE = ['type: http', 'baseUrl: https://api.example.com/v1'];
+
+  it('reads a bearer connection with its defaults; the base path ends with /', () => {
+    const spec = only([...BASE, 'auth:', '  bearer: { env: API_TOKEN }']);
+    expect(spec).toEqual({
+      name: 'api',
+      type: 'http',
+      baseUrl: new URL('https://api.example.com/v1/'),
+      fixedHeaders: {},
+      credentialHeaders: { authorization: `Bearer ${TOKEN}` },
+      secrets: [TOKEN],
+      timeoutMs: 10_000,
+      maxResponseBytes: 262_144,
+    });
+  });
+
+  it('reads basic and header credentials from env or files, fixed headers, timeout and size cap', () => {
+    const basic = only([
+      ...BASE,
+      'auth:',
+      '  basic: { user: svc, password: { file: "${VERITY_HOME}/secrets/demo-db.password" } }',
+      'headers: { Accept: application/json, X-Tenant: acme }',
+      'timeoutMs: 2500',
+      'maxResponseBytes: 1000',
+    ]);
+    const encoded = Buffer.from(`svc:${SECRET}`).toString('base64');
+    expect(basic.credentialHeaders).toEqual({ authorization: `Basic ${encoded}` });
+    expect(basic.secrets).toEqual([SECRET, encoded]);
+    expect(basic.fixedHeaders).toEqual({ accept: 'application/json', 'x-tenant': 'acme' });
+    expect(basic).toMatchObject({ timeoutMs: 2500, maxResponseBytes: 1000 });
+
+    const header = only([...BASE, 'auth:', '  header: { name: X-Api-Key, value: { env: API_TOKEN } }']);
+    expect(header.credentialHeaders).toEqual({ 'x-api-key': TOKEN });
+
+    expect(only(BASE).credentialHeaders).toEqual({});
+  });
+
+  it('keeps postgres and http connections side by side', () => {
+    const text = `${GOOD}  api:\n    type: http\n    baseUrl: http://127.0.0.1:9000\n`;
+    expect(parseConnectionsFile(text, context()).map((c) => [c.name, c.type])).toEqual([
+      ['demo-db', 'postgres'],
+      ['reporting', 'postgres'],
+      ['relative', 'postgres'],
+      ['api', 'http'],
+    ]);
+  });
+
+  it('refuses a base URL that is not plain http(s), without quoting it', () => {
+    const cases: Array<[string, RegExp]> = [
+      [`https://user:${SECRET}@api.example.com/`, /baseUrl: must not hold credentials/],
+      [`https://api.example.com/?key=${SECRET}`, /baseUrl: must not hold a query or fragment/],
+      [`https://api.example.com/#${SECRET}`, /baseUrl: must not hold a query or fragment/],
+      [`ftp://api.example.com/${SECRET}`, /baseUrl: must be an http or https URL/],
+      [`api.example.com/${SECRET}`, /baseUrl: must be an absolute http or https URL/],
+      [`file:///etc/${SECRET}`, /baseUrl: must be an http or https URL/],
+    ];
+    for (const [url, problem] of cases) {
+      const message = errorOf(api(['type: http', `baseUrl: "${url}"`]), ctx());
+      expect(message).toMatch(problem);
+      expect(message).not.toContain(SECRET);
+    }
+  });
+
+  it('names the field at fault for auth, headers, timeout and cap', () => {
+    expect(
+      errorOf(
+        api([...BASE, 'auth: { bearer: { env: API_TOKEN }, header: { name: x, value: { env: API_TOKEN } } }']),
+        ctx(),
+      ),
+    ).toMatch(/connection "api": auth: give exactly one of bearer, basic or header/);
+    expect(errorOf(api([...BASE, 'auth: {}']), ctx())).toMatch(/auth: give exactly one/);
+    expect(errorOf(api([...BASE, 'auth: { bearer: { env: NOPE_NOT_SET } }']), ctx())).toMatch(
+      /connection "api": auth.bearer.env: environment variable NOPE_NOT_SET is not set/,
+    );
+    expect(errorOf(api([...BASE, 'auth: { basic: { user: "a:b", password: { env: API_PASSWORD } } }']), ctx())).toMatch(
+      /auth.basic.user: user must not hold a colon/,
+    );
+    expect(errorOf(api([...BASE, 'auth: { header: { name: Host, value: { env: API_TOKEN } } }']), ctx())).toMatch(
+      /auth.header.name: host cannot carry a credential/,
+    );
+    expect(errorOf(api([...BASE, 'headers: { Connection: close }']), ctx())).toMatch(
+      /headers.connection: may not be fixed/,
+    );
+    expect(errorOf(api([...BASE, 'timeoutMs: 5']), ctx())).toMatch(/timeoutMs: /);
+    expect(errorOf(api([...BASE, 'maxResponseBytes: 0']), ctx())).toMatch(/maxResponseBytes: /);
+    expect(errorOf(api([...BASE, 'password: { env: API_TOKEN }']), ctx())).toMatch(
+      /password: property password should not exist/,
+    );
+  });
+
+  describe('never puts a credential in the error text', () => {
+    it('an inline bearer token or an Authorization fixed header is refused without echoing it', () => {
+      const inline = errorOf(api([...BASE, `auth: { bearer: "${SECRET}" }`]), ctx());
+      expect(inline).toMatch(/auth.bearer: bearer must be \{ env: NAME \} or \{ file: path \}/);
+      expect(inline).not.toContain(SECRET);
+      const fixed = errorOf(api([...BASE, `headers: { Authorization: "Bearer ${SECRET}" }`]), ctx());
+      expect(fixed).toMatch(/headers.authorization: may not be fixed here \(credentials go in auth\)/);
+      expect(fixed).not.toContain(SECRET);
+    });
+
+    it('a secret with a line break (header injection) is refused without echoing it', () => {
+      const message = errorOf(
+        api([...BASE, 'auth: { bearer: { env: API_TOKEN } }']),
+        ctx({ API_TOKEN: `${SECRET}\r\nX-Evil: 1` }),
+      );
+      expect(message).toMatch(/auth.bearer: the secret holds a line break or control character/);
+      expect(message).not.toContain(SECRET);
+    });
+
+    it('a bad fixed header value is refused without echoing it', () => {
+      const message = errorOf(api([...BASE, `headers: { X-Thing: [${SECRET}] }`]), ctx());
+      expect(message).toMatch(/headers.x-thing: must be a single-line string/);
+      expect(message).not.toContain(SECRET);
+    });
+  });
+});
+
+describe('parseBaseUrl', () => {
+  it('normalises the path to end with /', () => {
+    expect((parseBaseUrl('http://127.0.0.1:8000') as URL).href).toBe('http://127.0.0.1:8000/');
+    expect((parseBaseUrl('https://h/api/v2') as URL).pathname).toBe('/api/v2/');
+    expect((parseBaseUrl('https://h/api/v2/') as URL).pathname).toBe('/api/v2/');
+  });
+
+  it('refuses backslashes and an empty query marker', () => {
+    expect(parseBaseUrl('https://h\\api/')).toEqual(expect.any(String));
+    expect(parseBaseUrl('https://h/api?')).toEqual(expect.any(String));
   });
 });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ResultSetV1, SqlPayloadV1 } from '@verity/contracts';
 import { Connection, DatabaseError, PoolClient, Query, QueryArrayConfig } from 'pg';
 import { GatewayConfig } from '../config/gateway.config';
-import { TargetConnection } from '../connections/connection-registry';
+import { PostgresTarget } from '../connections/connection-registry';
 import { DriverResult, toResultSet } from './result-set';
 import { classifyTargetError } from './target-error';
 
@@ -69,7 +69,7 @@ function runCapped(
 export class SqlExecutor {
   constructor(private readonly config: GatewayConfig) {}
 
-  async run(target: TargetConnection, payload: SqlPayloadV1, options: ExecuteOptions): Promise<ResultSetV1> {
+  async run(target: PostgresTarget, payload: SqlPayloadV1, options: ExecuteOptions): Promise<ResultSetV1> {
     const timeout = this.config.GATEWAY_STATEMENT_TIMEOUT_MS;
     let client: PoolClient;
     try {

@@ -1,9 +1,21 @@
 import { DomainError } from '@verity/contracts';
 import { DatabaseError } from 'pg';
 
-/** Running a statement on a target failed; `code` is TARGET.UNAVAILABLE, TARGET.QUERY_REJECTED or TARGET.TIMEOUT. */
+/** What a target failure may add to its message: never a value from the request or a credential. */
+export interface TargetErrorDetails {
+  /** PostgreSQL SQLSTATE of a rejected statement. */
+  sqlState?: string;
+  /** The connection's response size cap, for TARGET.OVERSIZE_REJECTED. */
+  limitBytes?: number;
+}
+
+/**
+ * Running an action on a target failed. SQL: TARGET.UNAVAILABLE, TARGET.QUERY_REJECTED,
+ * TARGET.TIMEOUT. HTTP (http-error.ts): TARGET.UNAVAILABLE, TARGET.TIMEOUT,
+ * TARGET.OVERSIZE_REJECTED, TARGET.REDIRECT_REJECTED, TARGET.PATH_REJECTED, TARGET.WRITE_REJECTED.
+ */
 export class TargetError extends DomainError {
-  constructor(code: `TARGET.${string}`, message: string, details?: { sqlState?: string }) {
+  constructor(code: `TARGET.${string}`, message: string, details?: TargetErrorDetails) {
     super(code, message, details);
     this.name = 'TargetError';
   }

@@ -137,8 +137,7 @@ export class McpTools {
     const outcome = await this.actions.submit(this.caller.actor, {
       connection,
       operation: 'sql.query',
-      sql: sql as string,
-      params: params as unknown[] | undefined,
+      input: { sql: sql as string, ...(params === undefined ? {} : { params: params as unknown[] }) },
       sessionId: this.caller.sessionId,
       agent: {
         ...(typeof reason === 'string' ? { thought: reason } : {}),
