@@ -44,3 +44,15 @@ describe('event registry', () => {
     for (const raw of [null, 42, 'text', [1, 2]]) expect(validateEvent(EVENT_REGISTRY[0], raw).ok).toBe(false);
   });
 });
+
+describe('validateEvent on hostile free-form JSON', () => {
+  it('rejects (never throws) a payload class-transformer cannot read', () => {
+    const body = JSON.parse(
+      readFileSync(path.join(fixtures, 'verity.action.requested.v1', 'valid', 'typical.json'), 'utf8'),
+    ) as { data: { payload: { params: unknown[] } } };
+    body.data.payload.params = [{ constructor: 1 }];
+    const def = EVENT_REGISTRY.find((d) => d.type === 'verity.action.requested.v1')!;
+    const result = validateEvent(def, body);
+    expect(result).toEqual({ ok: false, errors: [expect.stringMatching(/^data: cannot be read as/)] });
+  });
+});

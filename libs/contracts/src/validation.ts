@@ -25,6 +25,15 @@ export function describeErrors(errors: ValidationError[], parent = ''): string[]
  * returns it with `data` as an instance of the payload class.
  */
 export function validateEvent<T extends object>(def: EventDefinition<T>, raw: unknown): Validated<T> {
+  try {
+    return validateUnsafe(def, raw);
+  } catch (err) {
+    // class-transformer cannot read some free-form JSON (e.g. a `constructor` key in a body).
+    return { ok: false, errors: [`data: cannot be read as ${def.type}: ${(err as Error).message}`] };
+  }
+}
+
+function validateUnsafe<T extends object>(def: EventDefinition<T>, raw: unknown): Validated<T> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, errors: ['message is not a JSON object'] };
   }
