@@ -71,14 +71,16 @@ export class McpSessions implements OnApplicationShutdown {
     server.setRequestHandler(CallToolRequestSchema, (request) =>
       tools.call(request.params.name, (request.params.arguments ?? {}) as Record<string, unknown>),
     );
+    server.oninitialized = () => {
+      const client = server.getClientVersion();
+      if (client) caller.client = `${client.name}/${client.version}`.slice(0, 256);
+    };
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => `mcp-${randomUUID()}`,
       onsessioninitialized: (sessionId) => {
         caller.sessionId = sessionId;
-        const client = server.getClientVersion();
-        if (client) caller.client = `${client.name}/${client.version}`.slice(0, 256);
         this.sessions.set(sessionId, { transport, server, actor, lastSeen: Date.now() });
-        this.logger.log({ sessionId, subject: actor.subject, client: caller.client }, 'MCP session opened');
+        this.logger.log({ sessionId, subject: actor.subject }, 'MCP session opened');
       },
     });
     transport.onclose = () => {
