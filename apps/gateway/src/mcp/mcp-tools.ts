@@ -1,6 +1,18 @@
-import { ActorV1, DomainError } from '@verity/contracts';
+import {
+  ActionPayloadV1,
+  ActorV1,
+  AgentContextV1,
+  describeErrors,
+  DomainError,
+  HTTP_METHODS,
+  HttpPayloadV1,
+  Operation,
+  SqlPayloadV1,
+} from '@verity/contracts';
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { ActionsService } from '../actions/actions.service';
-import { ConnectionRegistry } from '../connections/connection-registry';
+import { ConnectionRegistry, TargetConnection } from '../connections/connection-registry';
 
 /** A tool as MCP lists it: a name, what it does, and a JSON Schema for its arguments. */
 export interface ToolDefinition {
@@ -43,8 +55,9 @@ const STEP = {
 const toolName = (prefix: string, connection: string) => `${prefix}_${connection.replace(/-/g, '_')}`;
 
 /**
- * The tools one MCP session offers: `list_connections`, `get_action_status`, and one
- * `query_<connection>` per PostgreSQL connection the caller may use (API keys: their scope).
+ * The tools one MCP session offers: `list_connections`, `get_action_status`, and per
+ * connection the caller may use (API keys: their scope) `query_<connection>` (PostgreSQL) or
+ * `request_<connection>` (HTTP).
  * Every call goes through ActionsService — the same path as POST /v1/actions, with the same
  * events, decision, masking and ledger entries.
  */
@@ -55,32 +68,19 @@ export class McpTools {
     private readonly connections: ConnectionRegistry,
   ) {}
 
-  private usable(): string[] {
-    const names = this.connections.names();
-    return this.caller.scope ? names.filter((n) => this.caller.scope!.includes(n)) : names;
+  /** The connections this caller may name (an API key: its scope), with their type. */
+  private usable(): Array<{ name: string; type: TargetConnection['type']; tool: string }> {
+    const names = this.connections.names().filter((n) => !this.caller.scope || this.caller.scope.includes(n));
+    return names.map((name) => {
+      const type = this.connections.get(name).type;
+      return { name, type, tool: toolName(type === 'http' ? 'request' : 'query', name) };
+    });
   }
 
   list(): ToolDefinition[] {
-    const queries = this.usable().map((connection): ToolDefinition => ({
-      name: toolName('query', connection),
-      description: `Run one SQL statement (PostgreSQL) on connection "${connection}" through Verity: policy decides, results come back masked, and everything is recorded. Writes may be held for human review.`,
-      inputSchema: {
-        type: 'object',
-        properties: {
-          sql: {
-            type: 'string',
-            minLength: 1,
-            maxLength: 100_000,
-            description: 'The statement; use $1, $2 … for values.',
-          },
-          params: { type: 'array', maxItems: 1000, items: {}, description: 'Values for $1, $2 …' },
-          reason: REASON,
-          step: STEP,
-        },
-        required: ['sql'],
-        additionalProperties: false,
-      },
-    }));
+    const perConnection = this.usable().map(({ name, type, tool }) =>
+      type === 'http' ? requestTool(tool, name) : queryTool(tool, name),
+    );
     return [
       {
         name: 'list_connections',
@@ -98,50 +98,45 @@ export class McpTools {
           additionalProperties: false,
         },
       },
-      ...queries,
+      ...perConnection,
     ];
   }
 
   async call(name: string, args: Record<string, unknown>): Promise<ToolAnswer> {
     try {
-      if (name === 'list_connections') {
-        return answer({
-          connections: this.usable().map((c) => ({ name: c, type: 'postgres', tool: toolName('query', c) })),
-        });
-      }
+      if (name === 'list_connections') return answer({ connections: this.usable() });
       if (name === 'get_action_status') {
         const actionId = typeof args.actionId === 'string' ? args.actionId : '';
         return answer({ ...(await this.actions.find(this.caller.actor, actionId)) });
       }
-      const connection = this.usable().find((c) => toolName('query', c) === name);
-      if (!connection) return failure('TOOL.NOT_FOUND', `no tool ${name}`);
-      return await this.query(connection, name, args);
+      const target = this.usable().find((c) => c.tool === name);
+      if (!target) return failure('TOOL.NOT_FOUND', `no tool ${name}`);
+      return await this.run(target.name, target.type === 'http' ? 'http.request' : 'sql.query', name, args);
     } catch (err) {
       if (err instanceof DomainError) return failure(err.code, err.message, err.details);
       throw err;
     }
   }
 
-  private async query(connection: string, tool: string, args: Record<string, unknown>): Promise<ToolAnswer> {
-    const { sql, params, reason, step } = args;
+  /** Validates the arguments with the contract's own classes, then submits like POST /v1/actions. */
+  private async run(connection: string, operation: Operation, tool: string, args: Record<string, unknown>) {
+    const { reason, step, ...input } = args;
+    const payloadClass: ClassConstructor<object> = operation === 'http.request' ? HttpPayloadV1 : SqlPayloadV1;
+    const payload = plainToInstance(payloadClass, input);
+    const agent = plainToInstance(AgentContextV1, { thought: reason, step });
     const problems = [
-      typeof sql === 'string' && sql.length > 0 && sql.length <= 100_000 ? null : 'sql: a non-empty string is required',
-      params === undefined || (Array.isArray(params) && params.length <= 1000) ? null : 'params: an array of values',
-      reason === undefined || (typeof reason === 'string' && reason.length <= 20_000) ? null : 'reason: a string',
-      step === undefined || (Number.isInteger(step) && (step as number) >= 0) ? null : 'step: a whole number',
-      ...Object.keys(args)
-        .filter((k) => !['sql', 'params', 'reason', 'step'].includes(k))
-        .map((k) => `${k}: not an argument of ${tool}`),
-    ].filter((p): p is string => p !== null);
+      ...describeErrors(validateSync(payload, STRICT)),
+      ...describeErrors(validateSync(agent, STRICT)).map((p) => p.replace(/^thought/, 'reason')),
+    ];
     if (problems.length > 0) return failure('REQUEST.INVALID', 'invalid arguments', problems);
     const outcome = await this.actions.submit(this.caller.actor, {
       connection,
-      operation: 'sql.query',
-      input: { sql: sql as string, ...(params === undefined ? {} : { params: params as unknown[] }) },
+      operation,
+      input: input as unknown as ActionPayloadV1,
       sessionId: this.caller.sessionId,
       agent: {
-        ...(typeof reason === 'string' ? { thought: reason } : {}),
-        ...(typeof step === 'number' ? { step } : {}),
+        ...(agent.thought === undefined ? {} : { thought: agent.thought }),
+        ...(agent.step === undefined ? {} : { step: agent.step }),
         tool: `mcp:${tool}`,
         ...(this.caller.client ? { model: this.caller.client } : {}),
       },
@@ -154,6 +149,59 @@ export class McpTools {
     }
     return answer({ ...outcome.body });
   }
+}
+
+const STRICT = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
+
+function queryTool(name: string, connection: string): ToolDefinition {
+  return {
+    name,
+    description: `Run one SQL statement (PostgreSQL) on connection "${connection}" through Verity: policy decides, results come back masked, and everything is recorded. Writes may be held for human review.`,
+    inputSchema: {
+      type: 'object',
+      properties: {
+        sql: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 100_000,
+          description: 'The statement; use $1, $2 … for values.',
+        },
+        params: { type: 'array', maxItems: 1000, items: {}, description: 'Values for $1, $2 …' },
+        reason: REASON,
+        step: STEP,
+      },
+      required: ['sql'],
+      additionalProperties: false,
+    },
+  };
+}
+
+function requestTool(name: string, connection: string): ToolDefinition {
+  return {
+    name,
+    description: `Send one HTTP request to the API behind connection "${connection}" through Verity (its credentials are added for you): policy decides, the response comes back masked, and everything is recorded.`,
+    inputSchema: {
+      type: 'object',
+      properties: {
+        method: { type: 'string', enum: [...HTTP_METHODS] },
+        path: { type: 'string', maxLength: 2048, description: 'Path under the API base, starting with /; no query.' },
+        query: {
+          type: 'object',
+          additionalProperties: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+        },
+        headers: {
+          type: 'object',
+          additionalProperties: { type: 'string' },
+          description: 'Extra headers; never credentials (the gateway adds them).',
+        },
+        body: { description: 'A JSON body.' },
+        reason: REASON,
+        step: STEP,
+      },
+      required: ['method', 'path'],
+      additionalProperties: false,
+    },
+  };
 }
 
 function answer(body: Record<string, unknown>): ToolAnswer {
