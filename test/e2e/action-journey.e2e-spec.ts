@@ -81,7 +81,7 @@ describe('an agent action, end to end', () => {
     complianceToken = await issuer.mint({ sub: 'carol', groups: ['compliance'] });
     db = new Client({ connectionString: testDatabaseUrl() });
     await db.connect();
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await db?.end();

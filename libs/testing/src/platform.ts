@@ -41,7 +41,22 @@ export function seedTarget(database: string, role: string, secretsDir: string): 
  * on the test database and the real broker, with a connections file naming `demo-db` (the
  * seeded test target) and `down-db` (a port where nothing listens).
  */
+/**
+ * Processes of platforms not stopped yet, kept on `process` (shared by every test file of a
+ * jest run, unlike globalThis): a file whose setup timed out never calls stop(), and its
+ * services would otherwise keep consuming the same topics during every later file.
+ */
+const leftovers = ((process as unknown as { __verityPlatforms?: Set<ChildProcess> }).__verityPlatforms ??= new Set());
+
+async function stopLeftovers(): Promise<void> {
+  const running = [...leftovers].filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const child of running) child.kill('SIGTERM');
+  await Promise.all(running.map((c) => new Promise((resolve) => c.once('exit', resolve))));
+  leftovers.clear();
+}
+
 export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
+  await stopLeftovers();
   const base = options.basePort ?? Number(process.env.E2E_BASE_PORT ?? 18080);
   const ports: Record<AppName, number> = {
     gateway: base,
@@ -101,9 +116,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     child.stdout?.on('data', (chunk: Buffer) => output[app].push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => output[app].push(chunk.toString()));
     children.set(app, child);
+    leftovers.add(child);
   }
   const url = Object.fromEntries(APPS.map((a) => [a, `http://127.0.0.1:${ports[a]}`])) as Record<AppName, string>;
   const stop = async () => {
+    for (const child of children.values()) leftovers.delete(child);
     for (const child of children.values()) child.kill('SIGTERM');
     await Promise.all(
       [...children.values()].map((c) => (c.exitCode !== null ? undefined : new Promise((r) => c.once('exit', r)))),
