@@ -76,6 +76,8 @@ describe('shipped policies', () => {
       'no-update-without-where',
       'no-ddl',
       'no-admin',
+      'analysts-http-read',
+      'analysts-http-write-review',
     ]);
   });
 
