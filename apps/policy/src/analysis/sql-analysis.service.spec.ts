@@ -154,6 +154,11 @@ describe('SqlAnalysisService: writes are never read-only', () => {
       tablesRead: [],
       tablesWritten: ['x'],
       readOnly: false,
+      classes: ['read', 'ddl'],
+      functions: [],
+      deleteWithoutWhere: [],
+      updateWithoutWhere: [],
+      statementCount: 2,
     });
     expect(writes).toEqual(['DropStmt on x']);
   });
