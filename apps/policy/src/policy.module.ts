@@ -6,14 +6,16 @@ import { BudgetsService } from './budgets/budgets.service';
 import { DecisionRecordEntity } from './budgets/decision-record.entity';
 import { SessionBudgetEntity } from './budgets/session-budget.entity';
 import { PolicyBundleService } from './bundle/policy-bundle.service';
+import { RowsConsumer, ROWS_CONSUMER } from './budgets/rows.consumer';
 import { CreatePolicy1795710000000 } from './migrations/1795710000000-create-policy';
+import { AddRowsBudget1795720000000 } from './migrations/1795720000000-add-rows-budget';
 import { DecisionsConsumer } from './decisions/decisions.consumer';
 import { DecisionsService } from './decisions/decisions.service';
 
 /** How the policy process runs, less its port (see main.ts). */
 export const POLICY_SERVICE: Omit<ServiceOptions, 'port'> = {
   app: 'policy',
-  consumers: [{ groupId: 'policy.decisions' }],
+  consumers: [{ groupId: 'policy.decisions' }, { groupId: 'policy.budgets', name: ROWS_CONSUMER }],
 };
 
 @Module({
@@ -23,11 +25,11 @@ export const POLICY_SERVICE: Omit<ServiceOptions, 'port'> = {
       persistence: {
         schema: 'policy',
         entities: [SessionBudgetEntity, DecisionRecordEntity],
-        migrations: [CreatePolicy1795710000000],
+        migrations: [CreatePolicy1795710000000, AddRowsBudget1795720000000],
       },
     }),
   ],
-  controllers: [DecisionsConsumer],
+  controllers: [DecisionsConsumer, RowsConsumer],
   providers: [SqlAnalysisService, PolicyBundleService, DecisionsService, BudgetsRepository, BudgetsService],
 })
 export class PolicyModule {}
