@@ -2,7 +2,7 @@
 // service decides (DecisionsService.decide), against the default bundle plus a realistic set of
 // extra policies with `when` conditions on the SQL facts, over an interleaved mix of statements.
 // Not a test: prints percentiles. Usage:
-//   npm run bench:policy [-- --iterations 20000 --extra 48 --seed 1]
+//   npm run bench:policy [-- --iterations 20000 --extra 48 --seed 1 --answers 0]
 // (--iterations: decisions in the measured mix; --extra: extra policies, a multiple of 12 is a
 // whole number of rounds of the 12 kinds below.) Profile with:
 //   node --cpu-prof --cpu-prof-dir=.verity/prof scripts/bench-policy.mjs --iterations 5000
@@ -18,6 +18,8 @@ const option = (name, fallback) => {
 };
 const iterations = option('iterations', 20_000);
 const extra = option('extra', 48);
+// Remembered Cedar answers per bundle (the service's default); --answers 0 evaluates every time.
+const answers = option('answers', undefined);
 let seed = option('seed', 1);
 /** A small deterministic PRNG (mulberry32), so runs draw the same mix. */
 const random = () => {
@@ -68,7 +70,7 @@ const generated = Array.from({ length: extra }, (_, i) => kinds[i % kinds.length
 files.push({ name: '99-generated.cedar', text: generated.join('\n') });
 const loaded = buildBundle(files);
 if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-const bundle = prepareBundle(loaded.bundle);
+const bundle = prepareBundle(loaded.bundle, answers === undefined ? {} : { answers });
 
 const analyser = new SqlAnalysisService();
 await analyser.onModuleInit();
@@ -140,13 +142,22 @@ for (let i = 0; i < Math.min(2000, iterations); i++) decisions.decide(draws[i][0
 
 // 1. Whole decisions, interleaved in the drawn order.
 const total = new Float64Array(iterations);
+// CPU time of the process over each decision (µs resolution): what the decision itself costs,
+// without the time the scheduler gave other processes on a shared machine.
+const cpu = new Float64Array(iterations);
+const cpuNs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+};
 const byQuery = new Map();
 const decided = new Map();
 for (let i = 0; i < iterations; i++) {
   const [[name, r], actor] = draws[i];
+  const c0 = cpuNs();
   const start = now();
   const d = decisions.decide(r, actor, 's');
   total[i] = Number(now() - start);
+  cpu[i] = cpuNs() - c0;
   if (!byQuery.has(name)) byQuery.set(name, []);
   byQuery.get(name).push(total[i]);
   decided.set(`${name}|${actor.subject}`, d.decision);
@@ -199,10 +210,12 @@ const line = (label, samples) => {
 console.log(
   `policy decision latency (ms), ${iterations} interleaved decisions, ${actors.length} principals, bundle of ` +
     `${Object.keys(bundle.policies).length} policies (${Object.keys(bundle.policies).length - extra} default + ${extra} extra), ` +
+    `Cedar answers ${answers === 0 ? 'not remembered (--answers 0)' : 'remembered'}, ` +
     `Node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
 );
 console.table(rows);
 console.log(line('whole decision (analysis + Cedar)', total));
+console.log(line('whole decision, CPU time', cpu));
 console.log(line('SQL analysis alone', analysis));
 console.log(line('Cedar alone (all classes of one)', cedar));
 console.log(

@@ -119,6 +119,8 @@ export function loadBundle(dir: string): BundleLoad {
 /** A bundle ready to evaluate requests against: sliced per request shape, parsed once per slice. */
 export interface PreparedBundle extends PolicyBundle {
   slices: PolicySlices;
+  /** Each policy's place in the bundle (file name order, then order in the file). */
+  order: Record<string, number>;
 }
 
 /**
@@ -141,7 +143,7 @@ export function actionAncestors(): Record<string, string[]> {
 }
 
 /** Parses the schema into Cedar's cache and readies the bundle's slices (built on first use). */
-export function prepareBundle(bundle: PolicyBundle): PreparedBundle {
+export function prepareBundle(bundle: PolicyBundle, options: { answers?: number } = {}): PreparedBundle {
   const schema = preparseSchema(CEDAR_SCHEMA_ID, CEDAR_SCHEMA);
   if (schema.type === 'failure') throw new Error(schema.errors.map((e) => e.message).join('; '));
   const policies = Object.fromEntries(
@@ -151,5 +153,10 @@ export function prepareBundle(bundle: PolicyBundle): PreparedBundle {
       return [id, json.json as unknown as PolicyJson];
     }),
   );
-  return { ...bundle, slices: new PolicySlices(bundle.revision, policies, actionAncestors()) };
+  const order = Object.fromEntries(Object.keys(bundle.policies).map((id, i) => [id, i]));
+  return {
+    ...bundle,
+    order,
+    slices: new PolicySlices(bundle.revision, policies, actionAncestors(), options.answers),
+  };
 }

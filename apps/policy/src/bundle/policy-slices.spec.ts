@@ -1,7 +1,7 @@
 import { preparsePolicySet, statefulIsAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
 import fc from 'fast-check';
 import { buildBundle, CEDAR_SCHEMA_ID, PreparedBundle, prepareBundle } from './policy-bundle';
-import { ContextUse, prune, readsOf } from './policy-slices';
+import { ContextUse, MAX_ANSWER_KEY, PolicySlices, prune, readsOf } from './policy-slices';
 
 // Scopes of every shape the slicer decides statically (and some it cannot), conditions on
 // context attributes, on the principal's groups and on the action.
@@ -153,5 +153,23 @@ describe('readsOf', () => {
   it('passes the whole context when a policy uses it as a value', () => {
     const found = reads({ '==': { left: { Var: 'context' }, right: { Value: {} } } });
     expect(found.use).toBe(true);
+  });
+});
+
+describe('remembered answers', () => {
+  it('computes an answer once per key and forgets the least recently used', () => {
+    const loaded = buildBundle([{ name: 'a.cedar', text: 'permit (principal, action, resource);' }]);
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    const slices = new PolicySlices(loaded.bundle.revision, {}, {}, 2);
+    let computed = 0;
+    const answer = (key: string) => slices.answer(key, () => ({ key, n: ++computed }));
+    expect(answer('a')).toEqual({ key: 'a', n: 1 });
+    expect(answer('a')).toEqual({ key: 'a', n: 1 });
+    answer('b');
+    answer('a'); // a is now the most recent
+    answer('c'); // evicts b
+    expect(answer('a').n).toBe(1);
+    expect(answer('b').n).toBe(4);
+    expect(slices.answer('x'.repeat(MAX_ANSWER_KEY + 1), () => 'long')).toBe('long');
   });
 });

@@ -49,7 +49,9 @@ export interface SliceKey {
 }
 
 export interface PolicySlice {
-  /** The preparsed policy set's id in Cedar's cache. */
+  /** What the slice was built for (action, connection, principal type, groups), as one string. */
+  key: string;
+  /** The preparsed policy set's id in Cedar's cache (a slot, reused after an eviction). */
   policySetId: string;
   /** How many policies of the bundle can apply. */
   size: number;
@@ -65,6 +67,9 @@ export interface PolicySlice {
 }
 
 export const MAX_SLICES = 512;
+/** Cedar answers remembered per bundle, and the longest request key remembered. */
+export const MAX_ANSWERS = 4096;
+export const MAX_ANSWER_KEY = 2048;
 
 const ALL: ScopeJson = { op: 'All' };
 
@@ -187,16 +192,38 @@ export function prune(value: unknown, use: ContextUse): unknown {
  */
 export class PolicySlices {
   private readonly cache = new Map<string, PolicySlice>();
+  private readonly answers = new Map<string, unknown>();
   private created = 0;
 
   constructor(
     private readonly revision: string,
     private readonly policies: Record<string, PolicyJson>,
     private readonly ancestors: Record<string, string[]>,
+    /** How many Cedar answers to remember (0: none). */
+    private readonly maxAnswers = MAX_ANSWERS,
   ) {}
 
+  /**
+   * Cedar's answer for `key` — the slice and everything the evaluation reads (principal, pruned
+   * context, entities) — computed once and remembered (least recently used first out). Cedar is
+   * deterministic, so the same input gets the same answer. Long keys are not remembered.
+   */
+  answer<T>(key: string, compute: () => T): T {
+    if (this.maxAnswers === 0 || key.length > MAX_ANSWER_KEY) return compute();
+    if (this.answers.has(key)) {
+      const hit = this.answers.get(key) as T;
+      this.answers.delete(key);
+      this.answers.set(key, hit);
+      return hit;
+    }
+    const computed = compute();
+    if (this.answers.size >= this.maxAnswers) this.answers.delete(this.answers.keys().next().value as string);
+    this.answers.set(key, computed);
+    return computed;
+  }
+
   get(key: SliceKey): PolicySlice {
-    const id = `${key.action}\0${key.connection}\0${key.principalType}\0${[...key.groups].sort().join('\0')}`;
+    const id = JSON.stringify([key.action, key.connection, key.principalType, [...key.groups].sort()]);
     const hit = this.cache.get(id);
     if (hit) {
       // Most recently used last.
@@ -210,12 +237,12 @@ export class PolicySlices {
       this.cache.delete(oldest);
       slot = evicted.policySetId;
     }
-    const slice = this.build(key, slot);
+    const slice = this.build(key, slot, id);
     this.cache.set(id, slice);
     return slice;
   }
 
-  private build(key: SliceKey, slot: string): PolicySlice {
+  private build(key: SliceKey, slot: string, id: string): PolicySlice {
     const kept: Record<string, PolicyJson> = {};
     const found = { use: new Map() as ContextUse, vars: new Set<string>() };
     let undecided = false;
@@ -243,6 +270,7 @@ export class PolicySlices {
     const parsed = preparsePolicySet(slot, { staticPolicies: kept as unknown as Record<string, Policy> });
     if (parsed.type === 'failure') throw new Error(parsed.errors.map((e) => e.message).join('; '));
     return {
+      key: id,
       policySetId: slot,
       size: Object.keys(kept).length,
       use: found.use,

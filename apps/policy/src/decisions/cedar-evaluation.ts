@@ -1,4 +1,4 @@
-import { EntityJson, statefulIsAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
+import { EntityJson, StatefulAuthorizationCall, statefulIsAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
 import { ActorV1, Decision, HttpPayloadV1 } from '@verity/contracts';
 import { SqlClass, SqlFacts } from '../analysis/sql-tree';
 import { CEDAR_SCHEMA_ID, PreparedBundle } from '../bundle/policy-bundle';
@@ -152,20 +152,13 @@ function authorize(bundle: PreparedBundle, actor: ActorV1, connection: string, a
     resource: { type: 'Connection', id: connection },
     preparsedPolicySetId: slice.policySetId,
   };
-  if (slice.needsSchema) {
-    return statefulIsAuthorized({
-      ...call,
-      context: full as Record<string, never>,
-      preparsedSchemaName: CEDAR_SCHEMA_ID,
-      // Groups need no entity of their own: the principal's parents are enough for `in`.
-      entities: [principal],
-    });
-  }
-  return statefulIsAuthorized({
-    ...call,
-    context: prune(full, slice.use) as Record<string, never>,
-    entities: slice.needsPrincipal ? [principal] : [],
-  });
+  const request = slice.needsSchema
+    ? // Groups need no entity of their own: the principal's parents are enough for `in`.
+      { ...call, context: full, preparsedSchemaName: CEDAR_SCHEMA_ID, entities: [principal] }
+    : { ...call, context: prune(full, slice.use), entities: slice.needsPrincipal ? [principal] : [] };
+  // The slice fixes the action, connection, principal type and groups; the rest completes the key.
+  const key = JSON.stringify([slice.key, actor.subject, request.context]);
+  return bundle.slices.answer(key, () => statefulIsAuthorized(request as StatefulAuthorizationCall));
 }
 
 /** Evaluates one statement class of the batch as action `sql.<class>` on the connection. */
@@ -193,7 +186,8 @@ function verdict(
     return { action, decision: 'deny', policyIds: [], reason: `${action} could not be evaluated: ${message}` };
   }
   const { decision, diagnostics } = answer.response;
-  const ids = diagnostics.reason;
+  // Cedar returns a set: list the policies in bundle order, so a decision reads the same every time.
+  const ids = [...diagnostics.reason].sort((a, b) => (bundle.order[a] ?? 0) - (bundle.order[b] ?? 0));
   if (diagnostics.errors.length > 0) {
     // A policy that errors is skipped by Cedar; a skipped forbid must not turn into an allow.
     const failed = diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`).join('; ');

@@ -27,6 +27,7 @@ const service = (bundle: PreparedBundle) =>
   new DecisionsService(analyser, { current: () => bundle } as unknown as PolicyBundleService);
 const bundle = prepared(loadBundle(DEFAULT_BUNDLE));
 const decisions = service(bundle);
+beforeAll(() => analyser.onModuleInit());
 
 const analyst: ActorV1 = { subject: 'alice', issuer: 'dev', kind: 'human', actingParties: [], groups: ['analysts'] };
 
@@ -147,5 +148,45 @@ describe('httpFacts', () => {
       'http.patch',
       'http.delete',
     ]);
+  });
+});
+
+describe('remembered Cedar answers', () => {
+  it('decide exactly as fresh evaluations do, for every principal, connection and request', () => {
+    const loaded = loadBundle(DEFAULT_BUNDLE);
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    const fresh = service(prepareBundle(loaded.bundle, { answers: 0 }));
+    const actors: ActorV1[] = [
+      analyst,
+      { ...analyst, subject: 'bob', groups: [] },
+      { ...analyst, subject: 'svc', kind: 'service', groups: ['analysts', 'etl'] },
+    ];
+    const requests = [
+      ...[
+        'SELECT 1',
+        'DELETE FROM t',
+        'UPDATE t SET a = 1 WHERE b',
+        'DROP TABLE t',
+        'SELECT 1; INSERT INTO t VALUES (1)',
+      ].map((sql) => ({
+        connection: 'demo-db',
+        operation: 'sql.query' as const,
+        payload: { sql },
+        payloadDigest: 'x',
+        agent: {},
+      })),
+      request({ method: 'GET', path: '/a' }),
+      request({ method: 'DELETE', path: '/a' }),
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const actor of actors) {
+        for (const connection of ['demo-db', 'other']) {
+          for (const r of requests) {
+            const input = { ...r, connection };
+            expect(decisions.decide(input, actor, 's')).toEqual(fresh.decide(input, actor, 's'));
+          }
+        }
+      }
+    }
   });
 });
