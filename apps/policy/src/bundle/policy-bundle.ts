@@ -5,6 +5,7 @@ import {
   DetailedError,
   policySetTextToParts,
   policyToJson,
+  preparsePolicySet,
   preparseSchema,
   schemaToJson,
   validate,
@@ -118,6 +119,8 @@ export function loadBundle(dir: string): BundleLoad {
 
 /** A bundle ready to evaluate requests against: sliced per request shape, parsed once per slice. */
 export interface PreparedBundle extends PolicyBundle {
+  /** The whole bundle in Cedar's cache. Decisions use `slices` (cheaper per call, same answers). */
+  policySetId: string;
   slices: PolicySlices;
   /** Each policy's place in the bundle (file name order, then order in the file). */
   order: Record<string, number>;
@@ -154,8 +157,12 @@ export function prepareBundle(bundle: PolicyBundle, options: { answers?: number 
     }),
   );
   const order = Object.fromEntries(Object.keys(bundle.policies).map((id, i) => [id, i]));
+  const policySetId = `verity-${bundle.revision}`;
+  const whole = preparsePolicySet(policySetId, { staticPolicies: bundle.policies });
+  if (whole.type === 'failure') throw new Error(whole.errors.map((e) => e.message).join('; '));
   return {
     ...bundle,
+    policySetId,
     order,
     slices: new PolicySlices(bundle.revision, policies, actionAncestors(), options.answers),
   };

@@ -161,6 +161,19 @@ function authorize(bundle: PreparedBundle, actor: ActorV1, connection: string, a
   return bundle.slices.answer(key, () => statefulIsAuthorized(request as StatefulAuthorizationCall));
 }
 
+/**
+ * Evaluates any action of the schema on a connection with the given context (the whole context of
+ * the action's type; the slice passes on only what its policies read): the verdict with reasons.
+ */
+export function evaluateAction(
+  bundle: PreparedBundle,
+  request: { actor: ActorV1; connection: string },
+  action: string,
+  context: object,
+): ClassVerdict {
+  return verdict(bundle, request, action, authorize(bundle, request.actor, request.connection, action, context), '');
+}
+
 /** Evaluates one statement class of the batch as action `sql.<class>` on the connection. */
 export function evaluateClass(bundle: PreparedBundle, request: SqlRequest, cls: SqlClass): ClassVerdict {
   const answer = authorize(bundle, request.actor, request.connection, `sql.${cls}`, context(request));

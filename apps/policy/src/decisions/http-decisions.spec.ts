@@ -12,7 +12,7 @@ import {
 import { SqlAnalysisService } from '../analysis/sql-analysis.service';
 import { buildBundle, loadBundle, PreparedBundle, prepareBundle } from '../bundle/policy-bundle';
 import { PolicyBundleService } from '../bundle/policy-bundle.service';
-import { httpAction, httpFacts } from './cedar-evaluation';
+import { evaluateAction, httpAction, httpFacts } from './cedar-evaluation';
 import { DecisionsService } from './decisions.service';
 
 const DEFAULT_BUNDLE = path.resolve(__dirname, '../../../../deploy/policies');
@@ -188,5 +188,29 @@ describe('remembered Cedar answers', () => {
         }
       }
     }
+  });
+});
+
+describe('evaluateAction', () => {
+  it('evaluates any action on a connection with its whole context', () => {
+    const context = {
+      operation: 'http.request',
+      sessionId: 's',
+      actorKind: 'human',
+      actingParties: [],
+      method: 'PUT',
+      path: '/x',
+      queryKeys: [],
+      headerNames: [],
+    };
+    expect(evaluateAction(bundle, { actor: analyst, connection: 'demo-db' }, 'http.put', context)).toMatchObject({
+      action: 'http.put',
+      decision: 'review',
+      policyIds: ['analysts-http-write-review'],
+    });
+    expect(evaluateAction(bundle, { actor: analyst, connection: 'x' }, 'http.get', context)).toMatchObject({
+      decision: 'deny',
+      policyIds: ['known-connections-only'],
+    });
   });
 });
