@@ -11,19 +11,14 @@ import {
   ActionFailed,
   ActionRequested,
   ActionRequestedV1,
-  createEvent,
   digestOf,
-  EnvelopeV1,
-  EventDefinition,
-  EventEnvelope,
   ResultCaptured,
   ResultCapturedV1,
   ResultMasked,
   ResultMaskedV1,
 } from '@verity/contracts';
 import { DevIssuer } from '@verity/identity';
-import { testDatabaseUrl, testKafkaBrokers, testTarget, useTestEnvironment, waitFor } from '@verity/testing';
-import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { testDatabaseUrl, testTarget, useTestEnvironment, waitFor } from '@verity/testing';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -6,7 +6,9 @@ import { BudgetsService } from './budgets/budgets.service';
 import { DecisionRecordEntity } from './budgets/decision-record.entity';
 import { SessionBudgetEntity } from './budgets/session-budget.entity';
 import { PolicyBundleService } from './bundle/policy-bundle.service';
+import { RowsConsumer, ROWS_CONSUMER } from './budgets/rows.consumer';
 import { CreatePolicy1795710000000 } from './migrations/1795710000000-create-policy';
+import { AddRowsBudget1795730000000 } from './migrations/1795730000000-add-rows-budget';
 import { DecisionsConsumer } from './decisions/decisions.consumer';
 import { DecisionsService } from './decisions/decisions.service';
 import { CreateReviews1795720000000 } from './migrations/1795720000000-create-reviews';
@@ -19,7 +21,11 @@ import { ReviewsService } from './reviews/reviews.service';
 /** How the policy process runs, less its port (see main.ts). */
 export const POLICY_SERVICE: Omit<ServiceOptions, 'port'> = {
   app: 'policy',
-  consumers: [{ groupId: 'policy.decisions' }, { groupId: 'policy.reviews', name: REVIEWS_CONSUMER }],
+  consumers: [
+    { groupId: 'policy.decisions' },
+    { groupId: 'policy.reviews', name: REVIEWS_CONSUMER },
+    { groupId: 'policy.budgets', name: ROWS_CONSUMER },
+  ],
 };
 
 @Module({
@@ -29,11 +35,11 @@ export const POLICY_SERVICE: Omit<ServiceOptions, 'port'> = {
       persistence: {
         schema: 'policy',
         entities: [SessionBudgetEntity, DecisionRecordEntity, ReviewEntity, ReviewEventEntity],
-        migrations: [CreatePolicy1795710000000, CreateReviews1795720000000],
+        migrations: [CreatePolicy1795710000000, CreateReviews1795720000000, AddRowsBudget1795730000000],
       },
     }),
   ],
-  controllers: [DecisionsConsumer, ReviewsConsumer],
+  controllers: [DecisionsConsumer, ReviewsConsumer, RowsConsumer],
   providers: [
     SqlAnalysisService,
     PolicyBundleService,

@@ -154,6 +154,11 @@ describe('SqlAnalysisService: writes are never read-only', () => {
       tablesRead: [],
       tablesWritten: ['x'],
       readOnly: false,
+      classes: ['read', 'ddl'],
+      functions: [],
+      deleteWithoutWhere: [],
+      updateWithoutWhere: [],
+      statementCount: 2,
     });
     expect(writes).toEqual(['DropStmt on x']);
   });
@@ -205,6 +210,12 @@ describe('SqlAnalysisService: statement classes, functions, WHERE-less writes', 
     ['SELECT count(*) FROM t', ['read']],
     ['DELETE FROM t WHERE id = 1', ['write']],
     ['INSERT INTO t SELECT * FROM u', ['read', 'write']],
+    ['INSERT INTO t VALUES (1), (2)', ['write']],
+    ['INSERT INTO t VALUES ((SELECT max(id) FROM u))', ['read', 'write']],
+    ["INSERT INTO t VALUES (nextval('s'))", ['write']],
+    ["INSERT INTO t VALUES (set_config('role', 'x', false))", ['write', 'admin']],
+    ['VALUES (1)', ['read']],
+    ['SELECT * FROM (VALUES (1)) v', ['read']],
     ['WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d', ['read', 'write']],
     [
       'WITH a AS (WITH b AS (UPDATE t SET x = 1 WHERE y RETURNING *) SELECT * FROM b) SELECT * FROM a',
@@ -216,6 +227,14 @@ describe('SqlAnalysisService: statement classes, functions, WHERE-less writes', 
     ['SELECT pg_terminate_backend(pid) FROM pg_stat_activity', ['admin']],
     ["SELECT * FROM t WHERE EXISTS (SELECT set_config('role', 'x', false))", ['read', 'admin']],
     ["SELECT dblink_exec('host=x', 'DELETE FROM t')", ['admin']],
+    // SQL hidden in a string: query_to_xml runs it (a SELECT calling setval writes).
+    ["SELECT query_to_xml('select setval(''s'', 1)', true, true, '')", ['admin']],
+    ["SELECT * FROM ts_stat('SELECT nextval(''s'')::text::tsvector')", ['admin']],
+    ['SELECT pg_try_advisory_lock(1)', ['write']],
+    ['SELECT pg_current_xact_id()', ['write']],
+    ['SELECT lowrite(0, ab) FROM t', ['write']],
+    ["SELECT pg_logical_slot_get_changes('s', NULL, NULL)", ['admin']],
+    ['SELECT pg_stat_reset()', ['admin']],
     ['SELECT * INTO n FROM t', ['ddl']],
     ['TRUNCATE t', ['ddl']],
     ['CREATE TABLE z (a int)', ['ddl']],
@@ -283,6 +302,8 @@ describe('SqlAnalysisService: property', () => {
     'COMMIT',
     "SELECT nextval('s')",
     'SELECT pg_terminate_backend(1)',
+    "SELECT query_to_xml('select nextval(''s'')', true, true, '')",
+    'SELECT pg_try_advisory_xact_lock(1)',
     'SELECT * FROM t WHERE id IN (WITH x AS (INSERT INTO u VALUES (1) RETURNING id) SELECT id FROM x)',
   ];
   const decorate = (sql: string, upper: boolean, comment: boolean) =>

@@ -22,7 +22,19 @@ export class SqlAnalysisService implements OnModuleInit {
       return { parsed: false, error: err instanceof Error ? err.message : String(err) };
     }
     const facts = analyseParseTree(tree);
-    const { statementKinds, tablesRead, tablesWritten, readOnly } = facts;
-    return { parsed: true, analysis: { statementKinds, tablesRead, tablesWritten, readOnly }, facts };
+    const { statementKinds, tablesRead, tablesWritten, readOnly, classes, functions, statementCount } = facts;
+    const { deleteWithoutWhere, updateWithoutWhere } = facts;
+    const analysis: SqlAnalysisV1 = {
+      statementKinds,
+      tablesRead,
+      tablesWritten,
+      readOnly,
+      classes,
+      functions,
+      deleteWithoutWhere,
+      updateWithoutWhere,
+      statementCount,
+    };
+    return { parsed: true, analysis, facts };
   }
 }

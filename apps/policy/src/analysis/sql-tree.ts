@@ -82,8 +82,23 @@ const SIDE_EFFECT_FUNCTIONS: Record<string, SqlClass> = {
   lo_put: 'write',
   lo_from_bytea: 'write',
   txid_current: 'write',
+  pg_current_xact_id: 'write',
+  lo_truncate: 'write',
+  lo_truncate64: 'write',
+  lowrite: 'write',
   pg_advisory_lock: 'write',
   pg_advisory_xact_lock: 'write',
+  pg_advisory_lock_shared: 'write',
+  pg_advisory_xact_lock_shared: 'write',
+  pg_try_advisory_lock: 'write',
+  pg_try_advisory_xact_lock: 'write',
+  pg_try_advisory_lock_shared: 'write',
+  pg_try_advisory_xact_lock_shared: 'write',
+  // These run SQL text given as a string, which the analysis cannot see into.
+  query_to_xml: 'admin',
+  query_to_xmlschema: 'admin',
+  query_to_xml_and_xmlschema: 'admin',
+  ts_stat: 'admin',
   set_config: 'admin',
   pg_terminate_backend: 'admin',
   pg_cancel_backend: 'admin',
@@ -107,6 +122,28 @@ const SIDE_EFFECT_FUNCTIONS: Record<string, SqlClass> = {
   pg_create_physical_replication_slot: 'admin',
   pg_drop_replication_slot: 'admin',
   pg_notify: 'admin',
+  pg_ls_logdir: 'admin',
+  pg_ls_waldir: 'admin',
+  pg_ls_tmpdir: 'admin',
+  pg_ls_archive_statusdir: 'admin',
+  pg_stat_reset: 'admin',
+  pg_stat_reset_shared: 'admin',
+  pg_stat_reset_single_table_counters: 'admin',
+  pg_stat_reset_single_function_counters: 'admin',
+  pg_stat_reset_slru: 'admin',
+  pg_import_system_collations: 'admin',
+  pg_logical_slot_get_changes: 'admin',
+  pg_logical_slot_get_binary_changes: 'admin',
+  pg_replication_slot_advance: 'admin',
+  pg_copy_logical_replication_slot: 'admin',
+  pg_copy_physical_replication_slot: 'admin',
+  pg_file_write: 'admin',
+  pg_file_rename: 'admin',
+  pg_file_unlink: 'admin',
+  pg_backup_start: 'admin',
+  pg_backup_stop: 'admin',
+  pg_wal_replay_pause: 'admin',
+  pg_wal_replay_resume: 'admin',
 };
 
 function stricter(a: SqlClass, b: SqlClass): SqlClass {
@@ -128,6 +165,11 @@ interface StatementNode {
   cls: SqlClass;
   /** DELETE / UPDATE with no WHERE clause. */
   whereless: boolean;
+  /**
+   * A nested `VALUES (…)` list (e.g. an INSERT's rows): it reads nothing, so it adds no `read`
+   * class of its own. Subqueries inside it are statements of their own and still count.
+   */
+  valuesList: boolean;
 }
 
 interface Frame {
@@ -236,6 +278,7 @@ class TreeWalk {
     written: new Set(),
     cls: 'read',
     whereless: false,
+    valuesList: false,
   };
   readonly functions = new Set<string>();
 
@@ -273,6 +316,7 @@ class TreeWalk {
       written: new Set(),
       cls: statementClass(kind, fields),
       whereless: (kind === 'DeleteStmt' || kind === 'UpdateStmt') && !fields.whereClause,
+      valuesList: kind === 'SelectStmt' && frame.statement !== this.batch && Array.isArray(fields.valuesLists),
     };
     if (kind === 'CopyStmt' && fields.is_program === true) statement.flags.add('PROGRAM');
     else if (kind === 'CopyStmt' && typeof fields.filename === 'string') statement.flags.add('a server file');
@@ -365,7 +409,9 @@ export function analyseParseTree(parseResult: unknown): SqlFacts {
     walk.run(raw.stmt as Fields);
   }
   const violations = walk.statements.filter(isViolation);
-  const classes = SQL_CLASSES.filter((c) => walk.statements.some((s) => s.cls === c));
+  const classes = SQL_CLASSES.filter((c) =>
+    walk.statements.some((s) => s.cls === c && !(s.valuesList && c === 'read')),
+  );
   const findings: Partial<Record<SqlClass, string[]>> = {};
   for (const statement of violations) (findings[statement.cls] ??= []).push(describe(statement));
   const whereless = (kind: string) =>

@@ -24,6 +24,27 @@ export class BudgetsRepository {
     return tx.findOneOrFail(SessionBudgetEntity, { where: { sessionId }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /**
+   * Adds the rows one action returned to its session, once: the action's decision record takes
+   * the count only while it has none, in the same statement. Returns the session's new total, or
+   * null when the action has no decision here or was counted already.
+   */
+  async addRows(actionId: string, rows: number): Promise<{ sessionId: string; rows: number } | null> {
+    const found: { session_id: string; rows: number }[] = await this.db.query(
+      `WITH counted AS (
+         UPDATE "policy"."decisions" SET "rows_returned" = $2
+         WHERE "action_id" = $1 AND "rows_returned" IS NULL
+         RETURNING "session_id"
+       )
+       UPDATE "policy"."session_budgets" AS b
+       SET "rows" = LEAST(b."rows"::bigint + $2, 2147483647), "updated_at" = now()
+       FROM counted WHERE b."session_id" = counted."session_id"
+       RETURNING b."session_id", b."rows"`,
+      [actionId, rows],
+    );
+    return found.length > 0 ? { sessionId: found[0].session_id, rows: found[0].rows } : null;
+  }
+
   async save(tx: EntityManager, budget: SessionBudgetEntity, record: Omit<DecisionRecordEntity, 'decidedAt'>) {
     await tx.save(SessionBudgetEntity, budget);
     await tx.save(DecisionRecordEntity, record);

@@ -29,6 +29,7 @@ export class BudgetsService {
       actions: config.POLICY_BUDGET_ACTIONS,
       writes: config.POLICY_BUDGET_WRITES,
       tables: config.POLICY_BUDGET_TABLES,
+      rows: config.POLICY_BUDGET_ROWS,
       onExceed: config.POLICY_BUDGET_ON_EXCEED,
     };
   }
@@ -41,8 +42,19 @@ export class BudgetsService {
       const decided = this.decisions.decide(request, actor, sessionId);
       const result = applyBudget(decided, budget, this.limits);
       Object.assign(budget, result.usage);
-      await this.repository.save(tx, budget, { actionId, sessionId, decided: result.decided, alert: result.alert });
+      await this.repository.save(tx, budget, {
+        actionId,
+        sessionId,
+        decided: result.decided,
+        alert: result.alert,
+        rowsReturned: null,
+      });
       return { decided: result.decided, alert: result.alert };
     });
+  }
+
+  /** Counts the rows an action returned against its session (once, however often it is delivered). */
+  countRows(actionId: string, rows: number): Promise<{ sessionId: string; rows: number } | null> {
+    return this.repository.addRows(actionId, rows);
   }
 }

@@ -20,6 +20,10 @@ export class DecisionRecordEntity {
   @Column({ type: 'jsonb', nullable: true })
   alert: AlertRaisedV1 | null;
 
+  /** Rows the action returned, once its action.executed was counted (null until then). */
+  @Column({ name: 'rows_returned', type: 'integer', nullable: true })
+  rowsReturned: number | null;
+
   @CreateDateColumn({ name: 'decided_at', type: 'timestamptz' })
   decidedAt: Date;
 }

@@ -18,6 +18,14 @@ export class SessionBudgetEntity {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   tables: string[];
 
+  /** Rows returned to the session's actions (from action.executed), at most 2^31 - 1. */
+  @Column({ type: 'integer', default: 0 })
+  rows: number;
+
+  /** Whether the rows budget already raised its alert for this session. */
+  @Column({ name: 'rows_alerted', type: 'boolean', default: false })
+  rowsAlerted: boolean;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -36,7 +36,10 @@ type HttpContext = {
   sessionId: String,
   actorKind: String,
   actingParties: Set<String>,
+  method: String,
   path: String,
+  queryKeys: Set<String>,
+  headerNames: Set<String>,
 };
 
 type ReviewContext = {

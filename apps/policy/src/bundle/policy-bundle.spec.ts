@@ -100,6 +100,8 @@ describe('shipped policies', () => {
       'no-update-without-where',
       'no-ddl',
       'no-admin',
+      'analysts-http-read',
+      'analysts-http-write-review',
       'approvers-review',
     ]);
   });

@@ -7,9 +7,11 @@ import {
   policyToJson,
   preparsePolicySet,
   preparseSchema,
+  schemaToJson,
   validate,
 } from '@cedar-policy/cedar-wasm/nodejs';
 import { CEDAR_SCHEMA } from './cedar-schema';
+import { PolicyJson, PolicySlices } from './policy-slices';
 
 /** What a policy's annotations say about it. */
 export interface PolicyMeta {
@@ -65,9 +67,11 @@ function located(file: string, text: string, error: DetailedError, base = 0): st
   return `${file}${line}: ${error.message}${error.help ? ` (${error.help})` : ''}`;
 }
 
-function annotations(policy: string): Record<string, string> {
+/** The policy's annotations and effect, from Cedar's own parse of it. */
+function annotations(policy: string): { notes: Record<string, string>; effect?: string } {
   const json = policyToJson(policy);
-  return json.type === 'success' ? ((json.json.annotations ?? {}) as Record<string, string>) : {};
+  if (json.type === 'failure') return { notes: {} };
+  return { notes: (json.json.annotations ?? {}) as Record<string, string>, effect: json.json.effect };
 }
 
 /** Reads `@approvals` and `@approver_groups`, which only a review policy may carry. */
@@ -115,14 +119,14 @@ export function buildBundle(files: { name: string; text: string }[]): BundleLoad
     }
     errors.push(...checked.validationErrors.map((v) => located(name, text, v.error)));
     parts.policies.forEach((policy, index) => {
-      const notes = annotations(policy);
+      const { notes, effect } = annotations(policy);
       const id = notes.id ?? `${name.replace(POLICY_FILE, '')}.${index}`;
       const line = lineOf(text, Math.max(0, text.indexOf(policy)));
       if (meta[id]) errors.push(`${name}:${line}: policy id "${id}" is already used in ${meta[id].file}`);
       if (notes.decision !== undefined && notes.decision !== 'review') {
         errors.push(`${name}:${line}: @decision must be "review" (got "${notes.decision}")`);
       }
-      if (notes.decision === 'review' && !/^\s*(@[^\n]*\n\s*)*permit/.test(policy)) {
+      if (notes.decision === 'review' && effect !== 'permit') {
         errors.push(`${name}:${line}: @decision("review") belongs on a permit policy`);
       }
       const review = reviewRequirements(notes, (problem) => errors.push(`${name}:${line}: ${problem}`));
@@ -143,65 +147,53 @@ export function loadBundle(dir: string): BundleLoad {
   }
 }
 
-/** A bundle parsed once into Cedar's cache, ready to evaluate requests against. */
+/** A bundle ready to evaluate requests against: sliced per request shape, parsed once per slice. */
 export interface PreparedBundle extends PolicyBundle {
+  /** The whole bundle in Cedar's cache. Decisions use `slices` (cheaper per call, same answers). */
   policySetId: string;
-  /** Per SQL action, a policy set holding only the policies whose action scope can match it. */
-  policySetIds: Record<string, string>;
+  slices: PolicySlices;
+  /** Each policy's place in the bundle (file name order, then order in the file). */
+  order: Record<string, number>;
 }
 
 /**
- * Name of the schema in Cedar's cache. Requests name it so Cedar knows the action hierarchy
- * (`action in Action::"sql"`); the request itself is not validated (the policies were, at load).
+ * Name of the schema in Cedar's cache. A slice whose scopes cannot all be decided up front, or
+ * whose conditions read `action`, is evaluated with it (for the action hierarchy).
  */
 export const CEDAR_SCHEMA_ID = 'verity';
 
-export const SQL_ACTIONS = ['sql.read', 'sql.write', 'sql.ddl', 'sql.admin'];
-/** The action group every SQL action is in (see the schema). */
-const SQL_GROUP = 'sql';
-
-interface ActionScope {
-  op: string;
-  entity?: { id?: string };
-  entities?: { id?: string }[];
+/** Each action → every action group it is in, transitively, from the schema. */
+export function actionAncestors(): Record<string, string[]> {
+  const json = schemaToJson(CEDAR_SCHEMA);
+  if (json.type === 'failure') throw new Error(json.errors.map((e) => e.message).join('; '));
+  const actions = Object.values(json.json).flatMap((ns) => Object.entries(ns.actions ?? {}));
+  const parents = Object.fromEntries(actions.map(([id, a]) => [id, (a.memberOf ?? []).map((m) => m.id)]));
+  const up = (id: string, seen: Set<string>): string[] => {
+    for (const parent of parents[id] ?? []) if (!seen.has(parent)) up(parent, seen.add(parent));
+    return [...seen];
+  };
+  return Object.fromEntries(Object.keys(parents).map((id) => [id, up(id, new Set())]));
 }
 
-/** False only when the policy's action scope certainly excludes `action`. */
-function mayApply(scope: ActionScope | undefined, action: string): boolean {
-  if (!scope || scope.op === 'All') return true;
-  if (scope.op === '==') return scope.entity?.id === action;
-  if (scope.op === 'in') {
-    const ids = [scope.entity, ...(scope.entities ?? [])].map((e) => e?.id).filter((id) => id !== undefined);
-    return ids.includes(action) || ids.includes(SQL_GROUP);
-  }
-  return true;
-}
-
-function preparse(id: string, policies: Record<string, string>): string {
-  const parsed = preparsePolicySet(id, { staticPolicies: policies });
-  if (parsed.type === 'failure') throw new Error(parsed.errors.map((e) => e.message).join('; '));
-  return id;
-}
-
-/**
- * Parses the bundle into Cedar's cache: whole, and sliced per SQL action so an evaluation only
- * walks the policies that can apply to it (Cedar itself checks every policy of the set).
- */
-export function prepareBundle(bundle: PolicyBundle): PreparedBundle {
+/** Parses the schema into Cedar's cache and readies the bundle's slices (built on first use). */
+export function prepareBundle(bundle: PolicyBundle, options: { answers?: number } = {}): PreparedBundle {
   const schema = preparseSchema(CEDAR_SCHEMA_ID, CEDAR_SCHEMA);
   if (schema.type === 'failure') throw new Error(schema.errors.map((e) => e.message).join('; '));
-  const policySetId = preparse(`verity-${bundle.revision}`, bundle.policies);
-  const scopes = Object.fromEntries(
+  const policies = Object.fromEntries(
     Object.entries(bundle.policies).map(([id, text]) => {
       const json = policyToJson(text);
-      return [id, json.type === 'success' ? (json.json.action as ActionScope) : undefined];
+      if (json.type === 'failure') throw new Error(`${id}: ${json.errors.map((e) => e.message).join('; ')}`);
+      return [id, json.json as unknown as PolicyJson];
     }),
   );
-  const policySetIds = Object.fromEntries(
-    SQL_ACTIONS.map((action) => {
-      const slice = Object.fromEntries(Object.entries(bundle.policies).filter(([id]) => mayApply(scopes[id], action)));
-      return [action, preparse(`verity-${bundle.revision}-${action}`, slice)];
-    }),
-  );
-  return { ...bundle, policySetId, policySetIds };
+  const order = Object.fromEntries(Object.keys(bundle.policies).map((id, i) => [id, i]));
+  const policySetId = `verity-${bundle.revision}`;
+  const whole = preparsePolicySet(policySetId, { staticPolicies: bundle.policies });
+  if (whole.type === 'failure') throw new Error(whole.errors.map((e) => e.message).join('; '));
+  return {
+    ...bundle,
+    policySetId,
+    order,
+    slices: new PolicySlices(bundle.revision, policies, actionAncestors(), options.answers),
+  };
 }

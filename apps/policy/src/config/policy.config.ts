@@ -10,6 +10,8 @@ export class PolicyConfig {
   @IsInt() @Min(0) POLICY_BUDGET_ACTIONS = 500;
   @IsInt() @Min(0) POLICY_BUDGET_WRITES = 50;
   @IsInt() @Min(0) POLICY_BUDGET_TABLES = 100;
+  /** Per agent session: most rows returned (from action.executed); 0 = no limit. */
+  @IsInt() @Min(0) @Max(2_147_483_647) POLICY_BUDGET_ROWS = 10_000;
   /** What an action that crosses a budget gets (and an alert is raised). */
   @IsIn(['deny', 'review']) POLICY_BUDGET_ON_EXCEED: 'deny' | 'review' = 'deny';
   /** How long a review stays open before it expires and its action fails. */

@@ -1,7 +1,8 @@
-import { EntityJson, statefulIsAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
-import { ActorV1, Decision } from '@verity/contracts';
+import { EntityJson, StatefulAuthorizationCall, statefulIsAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
+import { ActorV1, Decision, HttpPayloadV1 } from '@verity/contracts';
 import { SqlClass, SqlFacts } from '../analysis/sql-tree';
 import { CEDAR_SCHEMA_ID, PreparedBundle } from '../bundle/policy-bundle';
+import { prune } from '../bundle/policy-slices';
 
 /** What one statement class of a batch came to. */
 export interface ClassVerdict {
@@ -47,13 +48,62 @@ export function principalOf(actor: ActorV1): EntityJson {
   };
 }
 
-function context(request: SqlRequest) {
-  const { facts } = request;
+/** What the HTTP policies see of an `http.request`: names only, never header or query values. */
+export interface HttpFacts {
+  method: string;
+  path: string;
+  queryKeys: string[];
+  headerNames: string[];
+}
+
+export interface HttpRequest {
+  actor: ActorV1;
+  connection: string;
+  operation: string;
+  sessionId: string;
+  facts: HttpFacts;
+}
+
+/** The facts of an HTTP payload: its method, path, and the names (lower case) of its query and headers. */
+export function httpFacts(payload: HttpPayloadV1): HttpFacts & { safe: boolean } {
+  return {
+    method: payload.method,
+    path: payload.path,
+    queryKeys: Object.keys(payload.query ?? {}),
+    headerNames: [...new Set(Object.keys(payload.headers ?? {}).map((name) => name.toLowerCase()))],
+    safe: payload.method === 'GET' || payload.method === 'HEAD',
+  };
+}
+
+/** The Cedar action of an HTTP method: HEAD is a GET without the body. */
+export function httpAction(method: string): string {
+  return method === 'HEAD' ? 'http.get' : `http.${method.toLowerCase()}`;
+}
+
+function baseContext(request: { operation: string; sessionId: string; actor: ActorV1 }) {
   return {
     operation: request.operation,
     sessionId: request.sessionId,
     actorKind: request.actor.kind,
     actingParties: request.actor.actingParties.map((p) => p.subject),
+  };
+}
+
+function httpContext(request: HttpRequest) {
+  const { facts } = request;
+  return {
+    ...baseContext(request),
+    method: facts.method,
+    path: facts.path,
+    queryKeys: facts.queryKeys,
+    headerNames: facts.headerNames,
+  };
+}
+
+function context(request: SqlRequest) {
+  const { facts } = request;
+  return {
+    ...baseContext(request),
     sql: {
       statementKinds: facts.statementKinds,
       statementCount: facts.statementCount,
@@ -83,27 +133,74 @@ function quoted(bundle: PreparedBundle, ids: string[]): string {
   return `${ids.join(', ')}${reasons.length > 0 ? ` (${reasons.join('; ')})` : ''}`;
 }
 
-/** Evaluates one statement class of the batch as action `sql.<class>` on the connection. */
-export function evaluateClass(bundle: PreparedBundle, request: SqlRequest, cls: SqlClass): ClassVerdict {
-  const action = `sql.${cls}`;
-  const principal = principalOf(request.actor);
-  const answer = statefulIsAuthorized({
+/**
+ * One Cedar evaluation of `action` on the connection, against the bundle's slice for this request
+ * shape (see policy-slices.ts): only the policies that can apply, only the context they read, and
+ * entities or the schema only when a policy needs them.
+ */
+function authorize(bundle: PreparedBundle, actor: ActorV1, connection: string, action: string, full: object) {
+  const principal = principalOf(actor);
+  const slice = bundle.slices.get({
+    action,
+    connection,
+    principalType: principalType(actor),
+    groups: actor.groups,
+  });
+  const call = {
     principal: principal.uid,
     action: { type: 'Action', id: action },
-    resource: { type: 'Connection', id: request.connection },
-    context: context(request),
-    preparsedPolicySetId: bundle.policySetIds[action] ?? bundle.policySetId,
-    preparsedSchemaName: CEDAR_SCHEMA_ID,
-    // Groups need no entity of their own: the principal's parents are enough for `in`.
-    entities: [principal],
-  });
-  const findings = found(request.facts.findings[cls]);
+    resource: { type: 'Connection', id: connection },
+    preparsedPolicySetId: slice.policySetId,
+  };
+  const request = slice.needsSchema
+    ? // Groups need no entity of their own: the principal's parents are enough for `in`.
+      { ...call, context: full, preparsedSchemaName: CEDAR_SCHEMA_ID, entities: [principal] }
+    : { ...call, context: prune(full, slice.use), entities: slice.needsPrincipal ? [principal] : [] };
+  // The slice fixes the action, connection, principal type and groups; the rest completes the key.
+  const key = JSON.stringify([slice.key, actor.subject, request.context]);
+  return bundle.slices.answer(key, () => statefulIsAuthorized(request as StatefulAuthorizationCall));
+}
+
+/**
+ * Evaluates any action of the schema on a connection with the given context (the whole context of
+ * the action's type; the slice passes on only what its policies read): the verdict with reasons.
+ */
+export function evaluateAction(
+  bundle: PreparedBundle,
+  request: { actor: ActorV1; connection: string },
+  action: string,
+  context: object,
+): ClassVerdict {
+  return verdict(bundle, request, action, authorize(bundle, request.actor, request.connection, action, context), '');
+}
+
+/** Evaluates one statement class of the batch as action `sql.<class>` on the connection. */
+export function evaluateClass(bundle: PreparedBundle, request: SqlRequest, cls: SqlClass): ClassVerdict {
+  const answer = authorize(bundle, request.actor, request.connection, `sql.${cls}`, context(request));
+  return verdict(bundle, request, `sql.${cls}`, answer, found(request.facts.findings[cls]));
+}
+
+/** Evaluates an HTTP request as action `http.<method>` (HEAD as `http.get`) on the connection. */
+export function evaluateHttp(bundle: PreparedBundle, request: HttpRequest): ClassVerdict {
+  const action = httpAction(request.facts.method);
+  const answer = authorize(bundle, request.actor, request.connection, action, httpContext(request));
+  return verdict(bundle, request, action, answer, `; request ${request.facts.method} ${request.facts.path}`);
+}
+
+function verdict(
+  bundle: PreparedBundle,
+  request: { actor: ActorV1; connection: string },
+  action: string,
+  answer: ReturnType<typeof statefulIsAuthorized>,
+  findings: string,
+): ClassVerdict {
   if (answer.type === 'failure') {
     const message = answer.errors.map((e) => e.message).join('; ');
     return { action, decision: 'deny', policyIds: [], reason: `${action} could not be evaluated: ${message}` };
   }
   const { decision, diagnostics } = answer.response;
-  const ids = diagnostics.reason;
+  // Cedar returns a set: list the policies in bundle order, so a decision reads the same every time.
+  const ids = [...diagnostics.reason].sort((a, b) => (bundle.order[a] ?? 0) - (bundle.order[b] ?? 0));
   if (diagnostics.errors.length > 0) {
     // A policy that errors is skipped by Cedar; a skipped forbid must not turn into an allow.
     const failed = diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`).join('; ');

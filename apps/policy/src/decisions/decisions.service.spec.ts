@@ -66,7 +66,17 @@ describe('DecisionsService with the default bundle', () => {
       policyIds: ['analysts-read'],
       bundleRevision: bundle.revision,
       obligations: { maskingProfile: 'default', rowLimit: 1000, readOnly: true },
-      analysis: { statementKinds: ['SelectStmt'], tablesRead: ['customers'], tablesWritten: [], readOnly: true },
+      analysis: {
+        statementKinds: ['SelectStmt'],
+        tablesRead: ['customers'],
+        tablesWritten: [],
+        readOnly: true,
+        classes: ['read'],
+        functions: [],
+        deleteWithoutWhere: [],
+        updateWithoutWhere: [],
+        statementCount: 1,
+      },
     });
     expectValidEvent(decided);
   });
@@ -80,7 +90,15 @@ describe('DecisionsService with the default bundle', () => {
       ],
       policyIds: ['no-delete-without-where'],
       obligations: {},
-      analysis: { statementKinds: ['DeleteStmt'], tablesWritten: ['customers'], readOnly: false },
+      analysis: {
+        statementKinds: ['DeleteStmt'],
+        tablesWritten: ['customers'],
+        readOnly: false,
+        classes: ['write'],
+        deleteWithoutWhere: ['customers'],
+        updateWithoutWhere: [],
+        statementCount: 1,
+      },
     });
     expectValidEvent(decided);
   });

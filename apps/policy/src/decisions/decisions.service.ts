@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { ActionDecidedV1, ActionRequestedV1, ActorV1, ObligationsV1, sqlPayloadOf } from '@verity/contracts';
+import {
+  ActionDecidedV1,
+  ActionRequestedV1,
+  ActorV1,
+  httpPayloadOf,
+  ObligationsV1,
+  sqlPayloadOf,
+} from '@verity/contracts';
 import { SqlAnalysisService } from '../analysis/sql-analysis.service';
 import { PolicyBundleService } from '../bundle/policy-bundle.service';
-import { evaluateClass, strictest } from './cedar-evaluation';
+import { evaluateClass, evaluateHttp, httpFacts, strictest } from './cedar-evaluation';
 
 /** What the gateway must do with an action that runs (now, or after review). */
 export function obligationsFor(readOnly: boolean): ObligationsV1 {
@@ -24,8 +31,22 @@ export class DecisionsService {
   decide(request: ActionRequestedV1, actor: ActorV1, sessionId: string): ActionDecidedV1 {
     const bundle = this.bundles.current();
     const base = { policyIds: [], bundleRevision: bundle.revision, obligations: {} };
+    const http = httpPayloadOf(request);
+    if (http) {
+      const facts = httpFacts(http);
+      const input = { actor, connection: request.connection, operation: request.operation, sessionId, facts };
+      const verdict = evaluateHttp(bundle, input);
+      return {
+        ...base,
+        decision: verdict.decision,
+        reasons: [verdict.reason],
+        policyIds: verdict.policyIds,
+        // No row cap: the gateway's own limits bound an HTTP response.
+        obligations: verdict.decision === 'deny' ? {} : { maskingProfile: 'default', readOnly: facts.safe },
+      };
+    }
     const sql = sqlPayloadOf(request);
-    if (!sql) return { ...base, decision: 'deny', reasons: [`${request.operation} is not supported by policy yet`] };
+    if (!sql) return { ...base, decision: 'deny', reasons: [`${request.operation} is not supported by policy`] };
     const outcome = this.sql.analyse(sql.sql);
     if (!outcome.parsed) {
       return { ...base, decision: 'deny', reasons: [`SQL does not parse: ${outcome.error}`] };

@@ -26,6 +26,9 @@ export class ObligationsV1 {
   @IsOptional() @IsBoolean() readOnly?: boolean;
 }
 
+export const SQL_STATEMENT_CLASSES = ['read', 'write', 'ddl', 'admin'] as const;
+export type SqlClassV1 = (typeof SQL_STATEMENT_CLASSES)[number];
+
 /** Facts the policy engine read from the payload. */
 export class SqlAnalysisV1 {
   @IsArray()
@@ -38,6 +41,21 @@ export class SqlAnalysisV1 {
   @IsString({ each: true })
   tablesWritten: string[];
   @IsBoolean() readOnly: boolean;
+  // Added later, so optional: decisions recorded before carry only the four fields above.
+  /** What the statements do, each once: `read`, `write`, `ddl`, `admin` (the Cedar actions evaluated). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(4)
+  @IsIn(SQL_STATEMENT_CLASSES, { each: true })
+  classes?: SqlClassV1[];
+  /** Every function called, lower case, qualified as written. */
+  @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) functions?: string[];
+  /** Tables a DELETE without WHERE acts on. */
+  @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) deleteWithoutWhere?: string[];
+  /** Tables an UPDATE without WHERE acts on. */
+  @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) updateWithoutWhere?: string[];
+  /** Number of top-level statements in the batch. */
+  @IsOptional() @IsInt() @Min(0) @Max(100_000) statementCount?: number;
 }
 
 export class ActionDecidedV1 {
