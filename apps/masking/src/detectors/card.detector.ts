@@ -1,8 +1,11 @@
-import { Detector, Span } from './detector';
+import { before, Detector, Span } from './detector';
+import { T_DIGIT } from './prefilter';
 import { passesLuhn } from './luhn';
 
 /** 13–19 digits, optionally grouped by single spaces or hyphens, not inside a longer number. */
-const CANDIDATE = /(?<![\d.-])\d(?:[ -]?\d){12,18}(?![\d])/g;
+const CANDIDATE = /(?<![\d.-])\d(?:[ -]?\d){11,18}(?![\d])/g;
+/** A 12-digit Maestro number counts only after words like "card": too many other ids have 12 digits. */
+const CUE = /\b(?:card|cc|credit|debit|maestro|visa|mastercard|amex|pan)\b/;
 
 /** Issuer ranges by length: a Luhn-valid number outside them (a timestamp, an order id) is no card. */
 function plausibleIssuer(d: string): boolean {
@@ -13,7 +16,8 @@ function plausibleIssuer(d: string): boolean {
   if (two >= 51 && two <= 55) return n === 16; // Mastercard
   if (four >= 2221 && four <= 2720) return n === 16; // Mastercard 2-series
   if (two === 34 || two === 37) return n === 15; // American Express
-  if (d[0] === '1') return n === 15; // UATP
+  if (d[0] === '1') return n === 15; // UATP, JCB 1800
+  if (four === 2131) return n === 15; // JCB (old 15-digit range)
   if (two === 30 || two === 36 || two === 38 || two === 39) return n >= 14 && n <= 19; // Diners
   if (two === 35) return n >= 16 && n <= 19; // JCB
   if (d[0] === '6' || two === 50 || (two >= 56 && two <= 58)) return n >= 12 && n <= 19; // Discover, Maestro, UnionPay
@@ -23,6 +27,7 @@ function plausibleIssuer(d: string): boolean {
 /** Payment card numbers: issuer range and length, and the Luhn check (an order number that fails it is kept). */
 export class CardDetector implements Detector {
   readonly entity = 'credit_card';
+  readonly triggers = T_DIGIT;
 
   find(text: string): Span[] {
     if (!/\d{4}/.test(text) && !/\d[ -]\d/.test(text)) return [];
@@ -33,7 +38,7 @@ export class CardDetector implements Detector {
       const groups = m[0].split(/(?<=\d)(?=[ -])/);
       for (let n = groups.length; n >= 1; n--) {
         const candidate = groups.slice(0, n).join('');
-        if (isCard(candidate)) {
+        if (isCard(candidate) && (candidate.replace(/[ -]/g, '').length > 12 || CUE.test(before(text, m.index)))) {
           spans.push({ start: m.index, end: m.index + candidate.length });
           break;
         }

@@ -1,4 +1,5 @@
 import { before, DetectionContext, Detector, NO_CONTEXT, Span, spansOf } from './detector';
+import { T_DIGIT } from './prefilter';
 
 const MONTHS =
   'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
@@ -12,6 +13,11 @@ const FIELD = /(?:birth|^dob$|_dob$|^dob_|bday|birthday)/;
 /** Dates of birth: a date in a `date_of_birth`/`dob`-like field, or after words like "born" or "date of birth". */
 export class DateOfBirthDetector implements Detector {
   readonly entity = 'date_of_birth';
+  readonly triggers = T_DIGIT;
+
+  wantsField(field: string): boolean {
+    return FIELD.test(field);
+  }
 
   find(text: string, context: DetectionContext = NO_CONTEXT): Span[] {
     if (!/\d/.test(text)) return [];

@@ -18,6 +18,14 @@ export const NO_CONTEXT: DetectionContext = { field: '' };
 export interface Detector {
   /** Entity type, as it appears in masking reports: `email`. */
   readonly entity: string;
+  /**
+   * Prefilter triggers (`T_*` of prefilter.ts) of which one must lie near anything this detector
+   * finds: it then runs only on the windows around them. Absent: it always runs on the whole text.
+   * 0: it finds only by field name, so it runs only where `wantsField` says so.
+   */
+  readonly triggers?: number;
+  /** Whether a value under this field (column or JSON key) is read whole, field name included. */
+  wantsField?(field: string): boolean;
   /** Spans in order, not overlapping. Must run in time linear in the text's length. */
   find(text: string, context?: DetectionContext): Span[];
 }

@@ -1,4 +1,5 @@
 import { DetectionContext, Detector, NO_CONTEXT, Span } from './detector';
+import { T_PERCENT, T_RUN } from './prefilter';
 
 /** Base64 and base64url characters, by code: a table scan is several times faster than a regular expression here. */
 const BASE64 = new Uint8Array(128);
@@ -47,8 +48,9 @@ function asText(bytes: Buffer): string | undefined {
  */
 export class EncodedDetector implements Detector {
   readonly entity = 'encoded';
+  readonly triggers = T_RUN | T_PERCENT;
 
-  constructor(private readonly inner: (text: string, context: DetectionContext) => Span[]) {}
+  constructor(private readonly inner: (text: string, context: DetectionContext) => readonly Span[]) {}
 
   find(text: string, context: DetectionContext = NO_CONTEXT): Span[] {
     const spans: Span[] = [];

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { Detector, Span } from './detector';
+import { T_ASSIGN, T_DIGIT } from './prefilter';
 
 const IPV4 = /(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\d])/g;
 const V6_CHAR = /[0-9A-Fa-f:.]/;
@@ -38,6 +39,7 @@ function ipv6(text: string, into: Span[]): void {
 /** IPv4 (four-part decimal) and IPv6 addresses, validated by ipaddr.js; a CIDR suffix is kept in the span. */
 export class IpDetector implements Detector {
   readonly entity = 'ip_address';
+  readonly triggers = T_DIGIT | T_ASSIGN;
 
   find(text: string): Span[] {
     const spans: Span[] = [];

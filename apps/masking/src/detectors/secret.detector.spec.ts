@@ -21,7 +21,8 @@ describe('SecretDetector', () => {
   });
 
   it('finds a PEM private key from BEGIN to END', () => {
-    const key = `-----BEGIN RSA ${'PRIVATE KEY'}-----\nMIIEpQIBAAKCAQEAn6/O8li+SX4m98\n-----END RSA ${'PRIVATE KEY'}-----`;
+    const body = 'MIIEpQIBAAKCAQEAn6/O8li+SX4m98Lq3Zr7Vd1uTw2Ya5kPx0Hj9Nc4Gf6BsE3mQ8tRz1WvL2yKo7Ui5Dh'.repeat(3);
+    const key = `-----BEGIN RSA ${'PRIVATE KEY'}-----\n${body}\n-----END RSA ${'PRIVATE KEY'}-----`;
     expect(found(`x\n${key}\ny`)).toEqual([['private_key', key]]);
   });
 
