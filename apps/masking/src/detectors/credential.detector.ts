@@ -3,7 +3,7 @@ import { T_ASSIGN, T_AT } from './prefilter';
 
 /** Words that name a secret when they are part of a variable, key or option name. */
 const KEYWORD =
-  /pass(?:word|wd|phrase)?|pwd|secret|token|(?:api|access|secret|private|auth|encryption|signing|master|license|account|subscription|app)[_.-]?key|apikey|credentials?|auth/gi;
+  /pass(?:word|wd|phrase)?|pwd|secret|token|(?:api|access|secret|private|auth|encryption|signing|master|license|account|subscription|app)[_.-]?key|apikey|credentials?|auth|cookie/gi;
 const IDENT = /[A-Za-z0-9_.-]/;
 const PLACEHOLDERS = new Set([
   'pass',
@@ -175,6 +175,33 @@ function assignedValue(text: string, from: number, nameStart: number): Span | un
   return p > start ? { start, end: p, entity: quote ? 'quoted' : 'bare' } : undefined;
 }
 
+const COOKIE_ATTRIBUTE =
+  /^(?:path|domain|expires|max-age|samesite|secure|httponly|partitioned|priority|version|comment)$/i;
+
+/**
+ * HTTP headers that carry credentials, under their own name: `authorization: Bearer …` (the
+ * credential after the scheme) and `cookie` / `set-cookie` (every cookie's value, not its attributes).
+ */
+function headerValue(text: string, field: string): Span[] | undefined {
+  if (field === 'authorization' || field === 'proxy-authorization') {
+    const m = /^\s*(?:(?:basic|bearer|token|digest|negotiate|apikey|aws4-hmac-sha256)\s+)?/i.exec(
+      text,
+    ) as RegExpExecArray;
+    const end = text.trimEnd().length;
+    return end - m[0].length >= 4 ? [{ start: m[0].length, end, entity: 'api_key' }] : [];
+  }
+  if (field !== 'cookie' && field !== 'set-cookie') return undefined;
+  const spans: Span[] = [];
+  const PAIR = /([^=;\s]+)=([^;]*)/g;
+  for (let m = PAIR.exec(text); m !== null; m = PAIR.exec(text)) {
+    const value = m[2].trim();
+    if (COOKIE_ATTRIBUTE.test(m[1]) || value.length < 4) continue;
+    const start = m.index + m[0].indexOf('=') + 1 + (m[2].length - m[2].trimStart().length);
+    spans.push({ start, end: start + value.length, entity: 'generic_secret' });
+  }
+  return spans;
+}
+
 /**
  * Credentials given by their name: `password=…`, `"client_secret": "…"`, `apiKey := "…"`, the
  * password of a URL or connection string, `curl -u user:pass`, and a whole value under a secret-named
@@ -187,6 +214,7 @@ export class CredentialDetector implements Detector {
   readonly triggers = T_ASSIGN | T_AT;
 
   wantsField(field: string): boolean {
+    if (field === 'cookie' || field === 'set-cookie' || field.endsWith('authorization')) return true;
     KEYWORD.lastIndex = 0;
     const named = KEYWORD.test(field);
     KEYWORD.lastIndex = 0;
@@ -195,6 +223,8 @@ export class CredentialDetector implements Detector {
 
   find(text: string, context: DetectionContext = NO_CONTEXT): Span[] {
     const spans: Span[] = [];
+    const header = headerValue(text, context.field);
+    if (header) return header;
     const whole = this.wholeValue(text, context);
     if (whole) return [whole];
     urlPasswords(text, spans);

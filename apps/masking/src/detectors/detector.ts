@@ -24,6 +24,8 @@ export interface Detector {
    * 0: it finds only by field name, so it runs only where `wantsField` says so.
    */
   readonly triggers?: number;
+  /** How far past a window's end this detector may need to read (a cued address runs to its sentence's end). */
+  readonly reach?: number;
   /** Whether a value under this field (column or JSON key) is read whole, field name included. */
   wantsField?(field: string): boolean;
   /** Spans in order, not overlapping. Must run in time linear in the text's length. */

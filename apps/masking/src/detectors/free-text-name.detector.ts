@@ -63,6 +63,8 @@ const STREET_SUFFIX = String.raw`(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Boulev
 const COMPOUND_STREET = String.raw`(?:\p{L}+|[ \t])(?:straat|strasse|straße|str\.|katu|gatan|gata|gade|vej|veien|vegen|weg|gasse|platz|laan|dreef|plein|tie|tee|väg|vägen)`;
 const LEADING_STREET = String.raw`(?:Rue|Via|Viale|Piazza|Calle|Avenida|Rua|Avenue|Av\.|Boulevard|Chemin|Strada|Corso|Largo|Plaza|Paseo|Travessa|Rambla|Carrer|Ulica|ul\.)`;
 const STREET_WORD = String.raw`[\p{L}'’.-]+`;
+const CAPITAL_WORD = String.raw`(?:d['’])?\p{Lu}[\p{L}'’.-]*`;
+const STREET_PARTICLE = String.raw`(?:de|la|le|du|des|del|della|do|da|dos|das|di|von|van)`;
 const UNIT = String.raw`(?:[ \t]*,?[ \t\n]*(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|#)[ \t]*\d+[A-Za-z]?)*`;
 const HOUSE = String.raw`\d{1,6}[A-Za-z]?`;
 
@@ -79,7 +81,7 @@ const ADDRESSES = [
   ),
   // `29 Rue de Tanger`, `Piazza Rezzonico 35`, `Avenue d'Ouchy 109`
   new RegExp(
-    String.raw`(?<![\w-])(?:${HOUSE}[ \t]+){0,2}${LEADING_STREET}[ \t]+(?:${STREET_WORD}[ \t]+){0,3}${STREET_WORD}(?:[ \t]+${HOUSE}\b)?${UNIT}`,
+    String.raw`(?<![\w-])(?:${HOUSE}[ \t]+){0,2}${LEADING_STREET}[ \t]+(?:(?:${STREET_PARTICLE}|${CAPITAL_WORD})[ \t]+){0,3}${CAPITAL_WORD}(?:[ \t]+${HOUSE}\b)?${UNIT}`,
     'gu',
   ),
   // US military and post-office boxes
@@ -98,6 +100,8 @@ function push(into: Span[], start: number, end: number, entity: string): void {
 export class FreeTextNameDetector implements Detector {
   readonly entity = 'person';
   readonly triggers = T_NAME | T_DIGIT | T_ASSIGN;
+  /** A cued address runs up to 160 characters to its sentence's end. */
+  readonly reach = 176;
 
   find(text: string): Span[] {
     const spans: Span[] = [];

@@ -59,7 +59,7 @@ describe('prefilter', () => {
           expect([...scanner.scan(text)]).toEqual(naive(text));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 });

@@ -79,6 +79,13 @@ export function resolveOverlaps(found: Finding[]): Finding[] {
   return out;
 }
 
+/** `end`, moved on to the next whitespace (at most 256 characters on), within the text. */
+function extend(text: string, end: number): number {
+  let e = Math.min(end, text.length);
+  for (let steps = 0; e < text.length && steps < 256 && !/\s/.test(text[e]); steps++) e++;
+  return e;
+}
+
 const NONE: readonly Finding[] = Object.freeze([]) as readonly Finding[];
 /** Field names whose decision (read whole or by windows) is remembered; cleared when full. */
 const FIELD_CACHE_SIZE = 1024;
@@ -111,8 +118,12 @@ export class Scanner {
         const end = windows[k + 1];
         const mask = windows[k + 2];
         const part = start === 0 && end === text.length ? text : text.slice(start, end);
-        for (const d of this.detectors)
-          if (d.triggers !== undefined && (d.triggers & mask) !== 0) add(d, d.find(part, context), start);
+        for (const d of this.detectors) {
+          if (d.triggers === undefined || (d.triggers & mask) === 0) continue;
+          if (d.reach && end < text.length)
+            add(d, d.find(text.slice(start, extend(text, end + d.reach)), context), start);
+          else add(d, d.find(part, context), start);
+        }
       }
     }
     if (found === undefined) return NONE;

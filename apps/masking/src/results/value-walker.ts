@@ -30,13 +30,42 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** The first character that is not whitespace, as a code (-1 when there is none); allocates nothing. */
+function firstCode(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return c;
+  }
+  return -1;
+}
+
 /** The JSON object or array a string holds, if it holds one. */
 function parseContainer(text: string): object | undefined {
-  const first = text.trimStart()[0];
-  if (first !== '{' && first !== '[') return undefined;
+  const first = firstCode(text);
+  if (first !== 123 && first !== 91) return undefined; // { [
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `a=1&b=x%40y.com`: an HTML form or query string (an HTTP body, a URL's query). Keys are names, values
+ * text; at least two pairs, or one pair in a field named like a body, so a lone `key=value` stays text.
+ */
+const FORM = /^[A-Za-z0-9_.~%\[\]-]+=[^&\s]*(?:&[A-Za-z0-9_.~%\[\]-]+=[^&\s]*)*$/;
+const BODY_FIELD = /^(?:body|form|query|querystring|payload|data|content|request_?body|response_?body)$/;
+/** Longest form body parsed into pairs; longer ones are scanned as text. */
+const MAX_FORM = 1024 * 1024;
+
+function parseForm(text: string, field: string): Array<[string, string]> | undefined {
+  if (text.length > MAX_FORM || text.indexOf('=') === -1) return undefined;
+  if (text.indexOf('&') === -1 && !BODY_FIELD.test(field)) return undefined;
+  if (!FORM.test(text)) return undefined;
+  try {
+    return [...new URLSearchParams(text)];
   } catch {
     return undefined;
   }
@@ -57,6 +86,7 @@ function define(target: Record<string, Json>, key: string, value: Json): void {
 export class ValueWalker {
   private maskedValues = 0;
   private readonly fields = new Map<string, Record<string, number>>();
+  private readonly fieldNames = new Map<string, string>();
 
   constructor(private readonly profile: MaskingProfile) {}
 
@@ -92,7 +122,37 @@ export class ValueWalker {
       if (masked === DROP) return DROP;
       return this.maskedValues === before ? text : JSON.stringify(masked);
     }
-    return this.text(text, path, fieldOf(path));
+    const field = this.fieldOf(path);
+    const form = parseForm(text, field);
+    if (form) return this.form(text, form, path, depth);
+    return this.text(text, path, field);
+  }
+
+  /**
+   * A form body: each value is masked with its key as the field (so `password=…`, `card_number=…`
+   * are read whole), keys are scanned too, and the body is re-encoded only when something changed.
+   */
+  private form(text: string, pairs: Array<[string, string]>, path: string, depth: number): Json | typeof DROP {
+    const before = this.maskedValues;
+    const out = new URLSearchParams();
+    for (const [key, value] of pairs) {
+      const maskedKey = this.text(key, path, '');
+      if (maskedKey === DROP) continue;
+      const inner = this.walk(value, `${path}.${maskedKey}`, depth + 1);
+      if (inner === DROP) continue;
+      out.append(maskedKey, typeof inner === 'string' ? inner : JSON.stringify(inner));
+    }
+    return this.maskedValues === before ? text : out.toString();
+  }
+
+  /** `fieldOf`, remembered per path: the same column or key recurs in every row. Bounded. */
+  private fieldOf(path: string): string {
+    let field = this.fieldNames.get(path);
+    if (field === undefined) {
+      field = fieldOf(path);
+      if (this.fieldNames.size < 4096) this.fieldNames.set(path, field);
+    }
+    return field;
   }
 
   private object(value: Record<string, unknown>, path: string, depth: number): Json {
