@@ -55,7 +55,7 @@ function parseContainer(text: string): object | undefined {
  * `a=1&b=x%40y.com`: an HTML form or query string (an HTTP body, a URL's query). Keys are names, values
  * text; at least two pairs, or one pair in a field named like a body, so a lone `key=value` stays text.
  */
-const FORM = /^[A-Za-z0-9_.~%\[\]-]+=[^&\s]*(?:&[A-Za-z0-9_.~%\[\]-]+=[^&\s]*)*$/;
+const FORM = /^[A-Za-z0-9_.~%[\]-]+=[^&\s]*(?:&[A-Za-z0-9_.~%[\]-]+=[^&\s]*)*$/;
 const BODY_FIELD = /^(?:body|form|query|querystring|payload|data|content|request_?body|response_?body)$/;
 /** Longest form body parsed into pairs; longer ones are scanned as text. */
 const MAX_FORM = 1024 * 1024;
