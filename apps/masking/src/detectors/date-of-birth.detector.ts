@@ -7,7 +7,7 @@ const DATE = new RegExp(
   `(?<![\\w/.-])(?:\\d{1,2}[/.-]\\d{1,2}[/.-](?:\\d{4}|\\d{2})|\\d{4}-\\d{2}-\\d{2}|\\d{1,2}(?:st|nd|rd|th)? (?:${MONTHS})\\.?,? \\d{4}|(?:${MONTHS})\\.? \\d{1,2}(?:st|nd|rd|th)?,? \\d{4})(?![\\w/-])`,
   'gi',
 );
-const CUE = /(?:born|birth|\bdob\b|d\.o\.b|birthday|geboren|né le|née le)/;
+const CUE = /(?:born|birth|\bdob\b|d\.o\.b|birthday|geboren|né le|née le)/i;
 const FIELD = /(?:birth|^dob$|_dob$|^dob_|bday|birthday)/;
 
 /** Dates of birth: a date in a `date_of_birth`/`dob`-like field, or after words like "born" or "date of birth". */
@@ -22,7 +22,7 @@ export class DateOfBirthDetector implements Detector {
   find(text: string, context: DetectionContext = NO_CONTEXT): Span[] {
     if (!/\d/.test(text)) return [];
     const field = FIELD.test(context.field);
-    if (!field && !CUE.test(text.toLowerCase())) return [];
+    if (!field && !CUE.test(text)) return [];
     return spansOf(text, DATE, (m) => field || CUE.test(before(text, m.index, 40)));
   }
 }

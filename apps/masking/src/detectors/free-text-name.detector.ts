@@ -1,5 +1,5 @@
 import { Detector, Span } from './detector';
-import { T_ASSIGN, T_DIGIT, T_NAME } from './prefilter';
+import { T_NAME } from './prefilter';
 
 /**
  * Person names and street addresses in free text, where the text's own structure or wording says
@@ -26,18 +26,29 @@ const NAME_ANY_CASE = String.raw`[\p{L}'’-]{2,}(?:[ \t]+[\p{L}'’.-]+){0,3}`;
 const NOT_NAME =
   /^(?:The|This|That|These|Those|It|Its|He|She|They|We|I|You|There|Here|What|Who|Which|When|Where|Why|How|My|Our|Your|His|Her|Their|A|An|One|Some|All|Any|Each|Every|No|Not|If|But|And|Or|So|Then|Please|Thanks|Thank|Hello|Hi|Dear|Hey|Yes|Bot|User|Customer|Address|Phone|Name|Email|E-mail|Mobile|Fax|Desk|Website|Date|Personal|Info|Mr|Mrs|Ms|Dr|Is|Was|On|In|At|To|For|From|By|With|Of|As|Today|Tomorrow|Yesterday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
 
-const CUED_NAME = [
-  // `name is dan`, `Name: Sieuwerd Heuver`, `maiden name is Vida`, `the name on the account? User: …` is not cued
-  new RegExp(String.raw`\bname(?:[ \t]+is|[ \t]*[:=])[ \t]*(${NAME_ANY_CASE})(?![\w])`, 'giu'),
-  new RegExp(String.raw`\b(?:mr|mrs|ms|miss|mx|dr|prof|sir|madam)\.?[ \t]+(${NAME})`, 'giu'),
-  new RegExp(
-    String.raw`(?:^|[\n.!?][ \t]*)(?:hi|hello|dear|hey|good (?:morning|afternoon|evening))[ \t]+(${NAME})[ \t]*(?=[,!\n:]|$)`,
-    'giu',
-  ),
-  new RegExp(
-    String.raw`\b(?:I'm|I am|this is|call me|says|said|signed|regards,?\s*|sincerely,?\s*|my (?:kid|son|daughter|wife|husband|partner|friend|mother|father|brother|sister|colleague|manager|boss)|to add|want to add)[ \t]+(${NAME})`,
-    'gu',
-  ),
+/**
+ * A cue, found by a plain (fast, non-Unicode) expression, and the name right after it, read by a
+ * sticky Unicode expression only where a cue stands.
+ */
+interface Cue {
+  anchor: RegExp;
+  name: RegExp;
+}
+const CUES: readonly Cue[] = [
+  // `name is dan`, `Name: Sieuwerd Heuver`, `maiden name is Vida`
+  { anchor: /\bname(?:[ \t]+is|[ \t]*[:=])[ \t]*/gi, name: new RegExp(String.raw`(${NAME_ANY_CASE})(?![\w])`, 'yu') },
+  { anchor: /\b(?:mr|mrs|ms|miss|mx|dr|prof|sir|madam)\.?[ \t]+/gi, name: new RegExp(`(${NAME})`, 'yu') },
+  {
+    anchor: /(?:^|[\n.!?][ \t]*)(?:hi|hello|dear|hey|good (?:morning|afternoon|evening))[ \t]+/gi,
+    name: new RegExp(String.raw`(${NAME})[ \t]*(?=[,!\n:]|$)`, 'yu'),
+  },
+  {
+    anchor:
+      /\b(?:I'm|I am|this is|call me|says|said|signed|regards,?\s*|sincerely,?\s*|my (?:kid|son|daughter|wife|husband|partner|friend|mother|father|brother|sister|colleague|manager|boss)|to add|want to add)[ \t]+/g,
+    name: new RegExp(`(${NAME})`, 'yu'),
+  },
+];
+const SUBJECTS = [
   // A capitalised subject of two or more words: `John Oliver is a comedian.`, `Dan Bar has a bank account.`
   new RegExp(
     String.raw`(?:^|[\n.!?"(][ \t]*)(${NAME_WORD}(?:[ \t]+(?:${PARTICLE}[ \t]+){0,3}${NAME_WORD}){1,3})(?:'s)?[ \t]+(?:is|was|has|had|began|spent|says|said|lives|lived|works|worked|wrote|just|will|would)\b`,
@@ -88,6 +99,15 @@ const ADDRESSES = [
   /\b(?:PSC|Unit|CMR)[ \t]+\d{1,5},?[ \t]+Box[ \t]+\d{1,5}(?:[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5})?/gi,
   /\b(?:\d{1,6}[ \t]+)?P\.?[ \t]?O\.?[ \t]+Box[ \t]+\d{1,6}(?:[ \t]*(?:Apt\.?|Suite)[ \t]*\d+)?/gi,
 ];
+/** Cheap tests, one per expression of ADDRESSES, that must pass before it runs. */
+const ADDRESS_GATES = [
+  /\d[ \t]+[^\s\d]/,
+  /(?:stra(?:at|sse|ße)|str\.|katu|gat(?:an|a)|gade|vej|ve[ig]en|weg|gasse|platz|laan|dreef|plein|tie|tee|väg|tér|út|utca)[ \t]+\d/i,
+  /(?:Rue|Via|Viale|Piazza|Calle|Avenida|Rua|Avenue|Av\.|Boulevard|Chemin|Strada|Corso|Largo|Plaza|Paseo|Travessa|Rambla|Carrer|Ulica|ul\.)[ \t]/,
+  /Box/i,
+  /Box/i,
+];
+
 /** What follows these words, to the end of the sentence, is an address when it holds a number. */
 const ADDRESS_CUE =
   /\b(?:address(?:[ \t]+of[ \t]+[^\n:.]{1,40})?(?:[ \t]+is|[ \t]*:|[ \t]+with)|(?:lives?|living|located|meet(?:[ \t]+me)?|arrived|stay(?:ing)?)[ \t]+at|(?:send|ship|deliver|mail|moved)(?:[ \t]+(?:it|them|this|a new one|the card))?[ \t]+to|(?:station|office|shop|store|house) is (?:on|at))[ \t]*\n?[ \t]*/gi;
@@ -99,7 +119,7 @@ function push(into: Span[], start: number, end: number, entity: string): void {
 
 export class FreeTextNameDetector implements Detector {
   readonly entity = 'person';
-  readonly triggers = T_NAME | T_DIGIT | T_ASSIGN;
+  readonly triggers = T_NAME;
   /** A cued address runs up to 160 characters to its sentence's end. */
   readonly reach = 176;
 
@@ -111,17 +131,22 @@ export class FreeTextNameDetector implements Detector {
   }
 
   private names(text: string, into: Span[]): void {
-    for (const pattern of CUED_NAME) {
-      pattern.lastIndex = 0;
-      for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-        const name = trimName(m[1]);
-        if (!name || NOT_NAME.test(name.split(/[ \t]/)[0])) continue;
-        const start = m.index + m[0].indexOf(m[1]);
-        push(into, start, start + name.length, 'person');
+    for (const { anchor, name: after } of CUES) {
+      anchor.lastIndex = 0;
+      for (let m = anchor.exec(text); m !== null; m = anchor.exec(text)) {
+        after.lastIndex = m.index + m[0].length;
+        const n = after.exec(text);
+        if (n) this.name(n[1], n.index, into);
       }
     }
+    for (const pattern of SUBJECTS) {
+      pattern.lastIndex = 0;
+      for (let m = pattern.exec(text); m !== null; m = pattern.exec(text))
+        this.name(m[1], m.index + m[0].indexOf(m[1]), into);
+    }
+    if (text.indexOf('\n') === -1 && text.length > 80) return; // name lines need lines, or a short text
     CONTACT_LABEL.lastIndex = 0;
-    const labels = text.match(CONTACT_LABEL)?.length ?? 0;
+    const labels = text.indexOf(':') === -1 ? 0 : (text.match(CONTACT_LABEL)?.length ?? 0);
     const whole = text.trim();
     let lines = 1;
     for (let i = text.indexOf('\n'); i !== -1 && lines < 3; i = text.indexOf('\n', i + 1)) lines++;
@@ -145,9 +170,16 @@ export class FreeTextNameDetector implements Detector {
     }
   }
 
+  private name(found: string, start: number, into: Span[]): void {
+    const name = trimName(found);
+    if (name && !NOT_NAME.test(name.split(/[ \t]/)[0])) push(into, start, start + name.length, 'person');
+  }
+
   private addresses(text: string, into: Span[]): void {
     if (!/\d/.test(text)) return;
-    for (const pattern of ADDRESSES) {
+    for (let i = 0; i < ADDRESSES.length; i++) {
+      const pattern = ADDRESSES[i];
+      if (!ADDRESS_GATES[i].test(text)) continue;
       pattern.lastIndex = 0;
       for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
         if (!/\d/.test(m[0])) continue;

@@ -42,16 +42,20 @@ const NATIONAL = [
   'NZ',
   'ZA',
 ] as CountryCode[];
+const US_ONLY = ['US'] as CountryCode[];
+const NATIONAL_ORDER = ['US', ...NATIONAL] as CountryCode[];
+/** Cued national numbers tried against every country, per text (a cued number in a window or cell). */
+const NATIONAL_BUDGET = 8;
+/** A cue word with no other number between it and the candidate (`call +1 … order #123…` cues only the first). */
 const CUE =
-  /(?:phone|mobile|cell|tel\b|tel[.:]|fax|call|whatsapp|contact|sms|answering|messages? to|text me|reach|dial|desk|office)/;
+  /(?:phone|mobile|cell|tel\b|tel[.:]|fax|call|whatsapp|contact|sms|answering|messages? to|text me|reach|dial|desk|office)[^\d]*$/;
 /** "number" says phone unless another kind of number is named: `card number is …`, `order number …`. */
 const NOT_PHONE_NUMBER =
   /(?:card|account|order|invoice|tracking|reference|serial|customer|policy|case|ticket|routing|id|iban|passport|licen[cs]e)\s+(?:no\.?\s+)?number/;
 /** Words right after a number that say it is a phone (`… 99 04-Office`, `… (fax)`). */
 const CUE_AFTER = /^[\s,;:()-]{0,3}(?:office|fax|mobile|cell|home|work|desk|tel|phone)\b/i;
-/** How a US number is written: `(202) 555-0134`, `202.555.0134`, `+1 202 555 0134`. */
-const US_GROUPING =
-  /^(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-]?)\d{3}[ .-]?\d{4}(?:[ \t]?(?:x|ext\.?|#)[ \t]?\d{1,6})?$/i;
+/** How a US number is written, separators included: `(202) 555-0134`, `202.555.0134`, `+1 202 555 0134`. */
+const US_GROUPING = /^(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}(?:[ \t]?(?:x|ext\.?|#)[ \t]?\d{1,6})?$/i;
 const FIELD = /(?:phone|mobile|cell|tel|fax|msisdn)/;
 /** A whole value written like a phone number: optional `+`, digits and the usual separators, an optional extension. */
 const WHOLE = /^\+?[\d(][\d \t().\-/]{5,22}\d(?:\s*(?:x|ext\.?|#)\s*\d{1,6})?$/i;
@@ -70,7 +74,11 @@ export class PhoneDetector implements Detector {
     return FIELD.test(field);
   }
 
+  /** National look-ups left for the current text. */
+  private budget = 0;
+
   find(text: string, context: DetectionContext = NO_CONTEXT): Span[] {
+    this.budget = NATIONAL_BUDGET;
     if (FIELD.test(context.field)) {
       // A phone column: a value shaped like a phone number is one, by structure (no finder call per row).
       const start = text.length - text.trimStart().length;
@@ -92,7 +100,7 @@ export class PhoneDetector implements Detector {
       const cued =
         FIELD.test(context.field) ||
         CUE.test(preceding) ||
-        (/\bnumber\b/.test(preceding) && !NOT_PHONE_NUMBER.test(preceding)) ||
+        (/\bnumber\b[^\d]*$/.test(preceding) && !NOT_PHONE_NUMBER.test(preceding)) ||
         CUE_AFTER.test(text.slice(m.index + candidate.length, m.index + candidate.length + 12));
       // Without "+" or a cue, only a number written the US way is worth the finder's time:
       // a bare run of ten digits, or digits grouped otherwise, are as likely an order number or an id.
@@ -108,7 +116,10 @@ export class PhoneDetector implements Detector {
     const known = memo.get(key);
     if (known) return known;
     let found: Array<{ startsAt: number; endsAt: number }> = [];
-    for (const country of national ? ['US' as CountryCode, ...NATIONAL] : ['US' as CountryCode]) {
+    // Each country costs a finder call (~20–40 µs): a text gets a bounded number of national look-ups.
+    const countries = national && this.budget > 0 ? NATIONAL_ORDER : US_ONLY;
+    if (countries === NATIONAL_ORDER) this.budget--;
+    for (const country of countries) {
       found = findPhoneNumbersInText(window, { defaultCountry: country }).map((f) => ({
         startsAt: f.startsAt,
         endsAt: f.endsAt,

@@ -40,7 +40,7 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_
  * Characters that can start or sit in anything a detector finds. Irregexp skips the rest (lower-case
  * prose, spaces, punctuation) natively, many times faster than a JavaScript loop over char codes.
  */
-const TRIGGER = /[0-9A-Z:=@%,\u0080-\uffff-]|name/g;
+const TRIGGER = /[0-9A-Z:=@%,\u0080-\uffff-]/g;
 
 const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9 || c === 12 || c === 11;
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -77,11 +77,6 @@ export function findWindows(text: string): number[] {
   while (TRIGGER.test(text)) {
     const i = TRIGGER.lastIndex - 1;
     const c = text.charCodeAt(i);
-    if (c === 101 && text.charCodeAt(i - 3) === 110) {
-      // "name": `my name is dan` has no capital to look at
-      mark(i - 3, i + 1, T_NAME, RIGHT_NAME);
-      continue;
-    }
     if (!isToken(c)) {
       done = i + 1;
       if (c === 58) mark(i, i + 1, T_ASSIGN, RIGHT_ASSIGN);
@@ -117,8 +112,20 @@ export function findWindows(text: string): number[] {
     done = e;
     TRIGGER.lastIndex = e;
   }
-  if (ws === -1) return EMPTY;
-  (out ??= []).push(ws, we, mask);
+  if (ws !== -1) (out ??= []).push(ws, we, mask);
+  // "name" in lower case: `my name is dana` has no capital to look at. Added out of order, so sorted below.
+  let unordered = false;
+  for (let i = text.indexOf('name'); i !== -1; i = text.indexOf('name', i + 4)) {
+    (out ??= []).push(i < LEFT ? 0 : i - LEFT, Math.min(n, i + 4 + RIGHT_NAME), T_NAME);
+    unordered = true;
+  }
+  if (out === undefined) return EMPTY;
+  if (unordered && out.length > 3) {
+    const triples: number[][] = [];
+    for (let k = 0; k < out.length; k += 3) triples.push([out[k], out[k + 1], out[k + 2]]);
+    triples.sort((x, y) => x[0] - y[0]);
+    out = triples.flat();
+  }
   // Move every edge on to whitespace (bounded), then merge windows that now touch.
   const merged: number[] = [];
   for (let k = 0; k < out.length; k += 3) {
