@@ -35,11 +35,10 @@ export class CardDetector implements Detector {
     CANDIDATE.lastIndex = 0;
     for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
       // The run may swallow a following number ("…4444 219-09-…"): drop trailing groups until it is a card.
-      const groups = m[0].split(/(?<=\d)(?=[ -])/);
-      for (let n = groups.length; n >= 1; n--) {
-        const candidate = groups.slice(0, n).join('');
-        if (isCard(candidate) && (candidate.replace(/[ -]/g, '').length > 12 || CUE.test(before(text, m.index)))) {
-          spans.push({ start: m.index, end: m.index + candidate.length });
+      for (let end = m[0].length; end > 0; end = lastSeparator(m[0], end)) {
+        const digits = cardDigits(m[0], end);
+        if (digits > 0 && (digits > 12 || CUE.test(before(text, m.index)))) {
+          spans.push({ start: m.index, end: m.index + end });
           break;
         }
       }
@@ -48,9 +47,29 @@ export class CardDetector implements Detector {
   }
 }
 
-function isCard(candidate: string): boolean {
-  const digits = candidate.replace(/[ -]/g, '');
-  if (digits.length < 12 || /^(\d)\1+$/.test(digits)) return false;
-  if (new Set(candidate.replace(/\d/g, '')).size > 1) return false; // mixed separators
-  return plausibleIssuer(digits) && passesLuhn(digits);
+/** Where the last group of `run[0, end)` starts, minus its separator (0 when there is one group). */
+function lastSeparator(run: string, end: number): number {
+  for (let i = end - 1; i > 0; i--) if (run.charCodeAt(i) === 32 || run.charCodeAt(i) === 45) return i;
+  return 0;
+}
+
+/**
+ * The number of digits of `run[0, end)` when it is a card number — one separator kind, not one digit
+ * repeated, an issuer's range and length, Luhn — else 0. No allocation unless it passes the cheap checks.
+ */
+function cardDigits(run: string, end: number): number {
+  let digits = 0;
+  let separator = 0;
+  let same = true;
+  for (let i = 0; i < end; i++) {
+    const c = run.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && c !== run.charCodeAt(0)) same = false;
+      digits++;
+    } else if (separator === 0) separator = c;
+    else if (c !== separator) return 0; // mixed separators
+  }
+  if (digits < 12 || digits > 19 || same) return 0;
+  const compact = separator === 0 ? run.slice(0, end) : run.slice(0, end).replace(/[ -]/g, '');
+  return plausibleIssuer(compact) && passesLuhn(compact) ? digits : 0;
 }

@@ -86,6 +86,11 @@ function extend(text: string, end: number): number {
   return e;
 }
 
+/** Index of the first and one past the last non-whitespace character. */
+const leading = (text: string) => text.length - text.trimStart().length;
+const trailing = (text: string) => text.trimEnd().length;
+
+const NO_DETECTORS: readonly Detector[] = [];
 const NONE: readonly Finding[] = Object.freeze([]) as readonly Finding[];
 /** Field names whose decision (read whole or by windows) is remembered; cleared when full. */
 const FIELD_CACHE_SIZE = 1024;
@@ -98,7 +103,7 @@ const FIELD_CACHE_SIZE = 1024;
  * is scanned whole by every detector; that decision is cached per field name.
  */
 export class Scanner {
-  private readonly byField = new Map<string, boolean>();
+  private readonly byField = new Map<string, readonly Detector[]>();
 
   constructor(private readonly detectors: readonly Detector[]) {}
 
@@ -108,7 +113,15 @@ export class Scanner {
       for (const s of spans)
         (found ??= []).push({ start: s.start + offset, end: s.end + offset, entity: s.entity ?? d.entity });
     };
-    if (this.readsWhole(context.field)) {
+    const wanting = this.wanting(context.field);
+    if (wanting.length > 0) {
+      // A detector that takes the whole value by its field (`full_name`, `phone`, `api_key`) settles it:
+      // nothing else can be longer, so the other detectors need not run.
+      for (const d of wanting) {
+        const spans = d.find(text, context);
+        if (spans.length === 1 && spans[0].start === leading(text) && spans[0].end === trailing(text))
+          return [{ start: spans[0].start, end: spans[0].end, entity: spans[0].entity ?? d.entity }];
+      }
       for (const d of this.detectors) add(d, d.find(text, context), 0);
     } else {
       for (const d of this.detectors) if (d.triggers === undefined) add(d, d.find(text, context), 0);
@@ -130,15 +143,16 @@ export class Scanner {
     return found.length < 2 ? found : resolveOverlaps(found);
   }
 
-  private readsWhole(field: string): boolean {
-    if (!field) return false;
-    let whole = this.byField.get(field);
-    if (whole === undefined) {
-      whole = this.detectors.some((d) => d.wantsField?.(field) === true);
+  /** The detectors that read a value under `field` whole (none: the value is scanned by windows). */
+  private wanting(field: string): readonly Detector[] {
+    if (!field) return NO_DETECTORS;
+    let wanting = this.byField.get(field);
+    if (wanting === undefined) {
+      wanting = this.detectors.filter((d) => d.wantsField?.(field) === true);
       if (this.byField.size >= FIELD_CACHE_SIZE) this.byField.clear();
-      this.byField.set(field, whole);
+      this.byField.set(field, wanting);
     }
-    return whole;
+    return wanting;
   }
 }
 

@@ -73,7 +73,9 @@ function parseForm(text: string, field: string): Array<[string, string]> | undef
 
 /** Sets an own property even for keys like `__proto__`. */
 function define(target: Record<string, Json>, key: string, value: Json): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /**
