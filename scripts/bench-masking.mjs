@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Throughput of the masking service's detectors and walker, side by side with two established npm
 // PII redaction libraries (redact-pii, @openredaction/openredaction) on the same input, plus their
-// precision/recall on the public corpus beside ours. One process, one core.
-//   npm run bench:masking [-- --mb 16 --rows 100000]
+// precision/recall on the public corpus beside ours. One process, one core; each timing is the best of
+// --runs runs. "verity masking, libraries' input" is ours on exactly the input the libraries get.
+//   npm run bench:masking [-- --mb 16 --rows 100000 --runs 3]
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
@@ -17,6 +18,8 @@ const arg = (name, fallback) => {
 };
 const MB = arg('mb', 16);
 const ROWS = arg('rows', 100_000);
+/** Each timing is the best of this many runs: the machine may be shared. */
+const RUNS = arg('runs', 3);
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run measures the same input. */
 function prng(seed) {
@@ -105,9 +108,13 @@ const COLUMNS = [
 ];
 
 function time(work) {
-  const started = performance.now();
-  work();
-  return (performance.now() - started) / 1000;
+  let best = Infinity;
+  for (let run = 0; run < RUNS; run++) {
+    const started = performance.now();
+    work();
+    best = Math.min(best, (performance.now() - started) / 1000);
+  }
+  return best;
 }
 
 /** Spans of a redacted string, found by aligning the text between placeholders with the original. */
@@ -184,6 +191,12 @@ async function main() {
   const contenders = [
     { name: 'verity masking', text: (c) => maskText(c, DEFAULT_PROFILE).text, input: cells, inputBytes: bytes },
     {
+      name: "verity masking, libraries' input",
+      text: (c) => maskText(c, DEFAULT_PROFILE).text,
+      input: smallCells,
+      inputBytes: smallBytes,
+    },
+    {
       name: 'redact-pii 3 (SyncRedactor)',
       text: (c) => redactPii.redact(c),
       input: smallCells,
@@ -210,11 +223,18 @@ async function main() {
   const cellRows = (redact) => (rs) => {
     for (const r of rs) for (const c of r) if (typeof c === 'string') redact(c);
   };
+  rowWork["verity masking, libraries' input"] = rowWork['verity masking'];
   rowWork['redact-pii 3 (SyncRedactor)'] = cellRows((c) => redactPii.redact(c));
   rowWork['@openredaction/openredaction 1'] = cellRows((c) => openRedaction.detect(c));
 
   // Warm up, then measure.
   for (const c of contenders) for (const cell of c.input.slice(0, 20)) c.text(cell);
+  console.log(
+    `date: ${new Date().toISOString()}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(
     `machine: ${os.cpus().length} cores (${os.cpus()[0].model}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`,
   );
@@ -227,6 +247,7 @@ async function main() {
   const ours = await loadScanner();
   const predictors = {
     'verity masking': ours,
+    "verity masking, libraries' input": ours,
     'redact-pii 3 (SyncRedactor)': (t) =>
       spansFromRedacted(t, redactPii.redact(t), /\b[A-Z][A-Z_]{3,}\b/g).map((s) => ({
         ...s,

@@ -26,6 +26,11 @@ export interface Detector {
   readonly triggers?: number;
   /** How far past a window's end this detector may need to read (a cued address runs to its sentence's end). */
   readonly reach?: number;
+  /**
+   * When this detector takes a value whole by its field, that settles the value: no other detector runs
+   * (a `full_name` or `phone` column). Not for secret-named fields, where a vendor shape still names the kind.
+   */
+  readonly settles?: boolean;
   /** Whether a value under this field (column or JSON key) is read whole, field name included. */
   wantsField?(field: string): boolean;
   /** Spans in order, not overlapping. Must run in time linear in the text's length. */

@@ -25,7 +25,7 @@ const BASE64_RUN = {
     return null;
   },
 };
-const URL_ENCODED_RUN = /(?<![^\s"'<>%=&?])[^\s"'<>%=&?]*(?:%[0-9A-Fa-f]{2}[^\s"'<>%=&?]*){2,}/g;
+const URL_ENCODED_RUN = /(?<![^\s"'<>%=&?])[^\s"'<>%=&?]*(?:%[0-9A-Fa-f]{2}[^\s"'<>%=&?]*){1,}/g;
 /** Longest encoded run that is decoded and looked into; longer ones are scanned as they are. */
 const MAX_RUN = 64 * 1024;
 

@@ -15,6 +15,7 @@ const MAX_LENGTH = 400;
  */
 export class FieldNameDetector implements Detector {
   readonly triggers = 0;
+  readonly settles = true;
   constructor(
     readonly entity: string,
     private readonly pattern: RegExp,

@@ -3,6 +3,8 @@ import { Detector, Span } from './detector';
 import { T_ASSIGN, T_DIGIT } from './prefilter';
 
 const IPV4 = /(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\d])/g;
+/** `Version 10.2.3.4`, `v1.2.3.4`: a four-part version number, not an address. */
+const VERSION_CUE = /(?:\bversion|\bver\.?|\brelease|\bbuild|\bv)\s*$/i;
 const V6_CHAR = /[0-9A-Fa-f:.]/;
 const WORD = /\w/;
 
@@ -10,7 +12,11 @@ function ipv4(text: string, into: Span[]): void {
   IPV4.lastIndex = 0;
   for (let m = IPV4.exec(text); m !== null; m = IPV4.exec(text)) {
     const [address, prefix] = m[0].split('/');
-    if (!ipaddr.IPv4.isValidFourPartDecimal(address)) continue;
+    if (
+      !ipaddr.IPv4.isValidFourPartDecimal(address) ||
+      VERSION_CUE.test(text.slice(Math.max(0, m.index - 16), m.index))
+    )
+      continue;
     const withPrefix = prefix !== undefined && Number(prefix) <= 32;
     into.push({ start: m.index, end: m.index + (withPrefix ? m[0].length : address.length) });
   }

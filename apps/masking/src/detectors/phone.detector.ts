@@ -69,6 +69,7 @@ const WHOLE = /^\+?[\d(][\d \t().\-/]{5,22}\d(?:\s*(?:x|ext\.?|#)\s*\d{1,6})?$/i
 export class PhoneDetector implements Detector {
   readonly entity = 'phone';
   readonly triggers = T_DIGIT;
+  readonly settles = true;
 
   wantsField(field: string): boolean {
     return FIELD.test(field);

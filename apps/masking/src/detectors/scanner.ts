@@ -115,9 +115,10 @@ export class Scanner {
     };
     const wanting = this.wanting(context.field);
     if (wanting.length > 0) {
-      // A detector that takes the whole value by its field (`full_name`, `phone`, `api_key`) settles it:
-      // nothing else can be longer, so the other detectors need not run.
+      // A detector that takes the whole value by its field (`full_name`, `phone`) settles it: nothing else
+      // can be longer, so the other detectors need not run.
       for (const d of wanting) {
+        if (!d.settles) continue;
         const spans = d.find(text, context);
         if (spans.length === 1 && spans[0].start === leading(text) && spans[0].end === trailing(text))
           return [{ start: spans[0].start, end: spans[0].end, entity: spans[0].entity ?? d.entity }];

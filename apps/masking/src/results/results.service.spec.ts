@@ -84,12 +84,14 @@ describe('ResultsService', () => {
       const body = JSON.stringify({
         user: { name: 'x', email: 'ann@example.com', full_name: 'Ann Lee' },
         auth: { access_token: 'q8Zr2LmX0pVb7Nc4', token_type: 'bearer' },
+        s3: { access_key_id: 'AKIAZ2QWERTY7UIOPASD' },
         id: 7,
       });
       const [, , masked] = http({ 'content-type': 'application/json' }, body);
       expect(JSON.parse(masked as string)).toEqual({
         user: { name: 'x', email: '[EMAIL]', full_name: '[PERSON]' },
         auth: { access_token: '[GENERIC_SECRET]', token_type: 'bearer' },
+        s3: { access_key_id: '[AWS_ACCESS_KEY]' }, // the vendor shape names the kind, not the key name
         id: 7,
       });
     });
