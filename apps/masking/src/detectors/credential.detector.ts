@@ -53,6 +53,11 @@ function isPlaceholder(value: string): boolean {
   const v = value.toLowerCase();
   if (PLACEHOLDERS.has(v) || /^(?:x+|\*+|\.+|-+|_+|0+|<[^>]*>|\[[^\]]*\])$/.test(v)) return true;
   if (/^[A-Za-z_{}-]+$/.test(value) && PLACEHOLDER_WORD.test(value)) return true;
+  // `ACCESS_TOKEN`, `API_KEY`: the name of a variable, not its value
+  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value) && /TOKEN|KEY|SECRET|PASS/.test(value)) return true;
+  // `fo1_xxxx…`, `aaaa…`, `…####`, `[Redacted]`: masked or made-up fixtures
+  if (/x{4,}|X{4,}|#{4,}|\*{4,}|\[redacted\]/i.test(value)) return true;
+  if (value.length >= 16 && entropy(value) < 3) return true;
   return (
     /^(?:\$\{|\{\{|\$\(|%\(|\$[a-z_\d]|process\.env|os\.environ|env\()/i.test(value) || /^your[_-]|[<>]$/i.test(value)
   );
