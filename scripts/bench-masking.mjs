@@ -242,6 +242,16 @@ async function main() {
     `input: ${(bytes / 2 ** 20).toFixed(1)} MiB of mixed text in ${cells.length} cells of ~2 KB (libraries: first ${(smallBytes / 1024).toFixed(0)} KiB); ${ROWS} rows of 10 columns (libraries: 1,000 rows)\n`,
   );
 
+  // A yardstick for how busy the machine is: the cheapest possible pass over the same text.
+  const bare = time(() => {
+    let x = 0;
+    for (const cell of cells) for (let i = 0; i < cell.length; i++) x ^= cell.charCodeAt(i);
+    return x;
+  });
+  console.log(
+    `yardstick: a bare charCodeAt loop over the same text runs at ${(bytes / 1e6 / bare).toFixed(0)} MB/s now\n`,
+  );
+
   const { score, loadJsonl } = await loadScorer();
   const gold = loadJsonl('/work/shared/eval/masking/corpus.jsonl');
   const ours = await loadScanner();
