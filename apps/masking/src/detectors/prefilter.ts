@@ -52,6 +52,13 @@ const isToken = (c: number) => c < 128 && TOKEN[c] === 1;
  * Empty (the shared empty array, nothing allocated) when the text holds no trigger.
  */
 export function findWindows(text: string): number[] {
+  // Clean text: one native scan, no closure, no array.
+  TRIGGER.lastIndex = 0;
+  if (!TRIGGER.test(text) && text.indexOf('name') === -1) return EMPTY;
+  return windowsOf(text);
+}
+
+function windowsOf(text: string): number[] {
   const n = text.length;
   let out: number[] | undefined;
   let ws = -1;

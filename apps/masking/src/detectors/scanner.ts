@@ -86,6 +86,13 @@ function extend(text: string, end: number): number {
   return e;
 }
 
+/** Appends a detector's spans, shifted by `offset`, as findings; allocates only when there are some. */
+function collect(found: Finding[] | undefined, d: Detector, spans: Span[], offset: number): Finding[] | undefined {
+  for (const s of spans)
+    (found ??= []).push({ start: s.start + offset, end: s.end + offset, entity: s.entity ?? d.entity });
+  return found;
+}
+
 /** Index of the first and one past the last non-whitespace character. */
 const leading = (text: string) => text.length - text.trimStart().length;
 const trailing = (text: string) => text.trimEnd().length;
@@ -109,10 +116,6 @@ export class Scanner {
 
   scan(text: string, context: DetectionContext = NO_CONTEXT): readonly Finding[] {
     let found: Finding[] | undefined;
-    const add = (d: Detector, spans: Span[], offset: number) => {
-      for (const s of spans)
-        (found ??= []).push({ start: s.start + offset, end: s.end + offset, entity: s.entity ?? d.entity });
-    };
     const wanting = this.wanting(context.field);
     if (wanting.length > 0) {
       // A detector that takes the whole value by its field (`full_name`, `phone`) settles it: nothing else
@@ -123,9 +126,9 @@ export class Scanner {
         if (spans.length === 1 && spans[0].start === leading(text) && spans[0].end === trailing(text))
           return [{ start: spans[0].start, end: spans[0].end, entity: spans[0].entity ?? d.entity }];
       }
-      for (const d of this.detectors) add(d, d.find(text, context), 0);
+      for (const d of this.detectors) found = collect(found, d, d.find(text, context), 0);
     } else {
-      for (const d of this.detectors) if (d.triggers === undefined) add(d, d.find(text, context), 0);
+      for (const d of this.detectors) if (d.triggers === undefined) found = collect(found, d, d.find(text, context), 0);
       const windows = findWindows(text);
       for (let k = 0; k < windows.length; k += 3) {
         const start = windows[k];
@@ -135,8 +138,8 @@ export class Scanner {
         for (const d of this.detectors) {
           if (d.triggers === undefined || (d.triggers & mask) === 0) continue;
           if (d.reach && end < text.length)
-            add(d, d.find(text.slice(start, extend(text, end + d.reach)), context), start);
-          else add(d, d.find(part, context), start);
+            found = collect(found, d, d.find(text.slice(start, extend(text, end + d.reach)), context), start);
+          else found = collect(found, d, d.find(part, context), start);
         }
       }
     }

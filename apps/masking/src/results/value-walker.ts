@@ -1,6 +1,7 @@
 import { FieldMaskingV1, MaskingReportV1 } from '@verity/contracts';
 import { MaskingProfile } from '../profiles/masking-profile';
-import { maskText } from './text-masker';
+import { DetectionContext } from '../detectors/detector';
+import { maskFound } from './text-masker';
 
 /** What a dropped field becomes where it cannot be removed (a row cell, an array item). */
 const DROPPED = null;
@@ -89,6 +90,7 @@ export class ValueWalker {
   private maskedValues = 0;
   private readonly fields = new Map<string, Record<string, number>>();
   private readonly fieldNames = new Map<string, string>();
+  private readonly contexts = new Map<string, DetectionContext>();
 
   constructor(private readonly profile: MaskingProfile) {}
 
@@ -147,6 +149,16 @@ export class ValueWalker {
     return this.maskedValues === before ? text : out.toString();
   }
 
+  /** One detection context per field name, reused for every cell of that column or key. */
+  private contextOf(field: string): DetectionContext {
+    let context = this.contexts.get(field);
+    if (context === undefined) {
+      context = { field };
+      if (this.contexts.size < 4096) this.contexts.set(field, context);
+    }
+    return context;
+  }
+
   /** `fieldOf`, remembered per path: the same column or key recurs in every row. Bounded. */
   private fieldOf(path: string): string {
     let field = this.fieldNames.get(path);
@@ -175,14 +187,14 @@ export class ValueWalker {
    * A text the detectors fail on is withheld, never passed through.
    */
   private text(text: string, path: string, field: string): string | typeof DROP {
-    let masked: ReturnType<typeof maskText>;
+    let masked: ReturnType<typeof maskFound>;
     try {
-      masked = maskText(text, this.profile, { field });
+      masked = maskFound(text, this.profile, this.contextOf(field));
     } catch {
       return this.withhold(path);
     }
+    if (masked === undefined) return text;
     const kinds = Object.entries(masked.entities);
-    if (kinds.length === 0) return text;
     this.maskedValues++;
     for (const [entity, count] of kinds) this.count(path, entity, count);
     return masked.dropped ? DROP : masked.text;
