@@ -5,6 +5,7 @@ import { T_PERCENT, T_RUN } from './prefilter';
 const BASE64 = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') BASE64[c.charCodeAt(0)] = 1;
 const MIN_RUN = 24;
+const HEX_RUN = /^[0-9a-f-]+$|^[0-9A-F-]+$/;
 
 /** Runs of at least MIN_RUN base64 characters (with their `=` padding), as a global-regex-like iterator. */
 const BASE64_RUN = {
@@ -93,7 +94,8 @@ export class EncodedDetector implements Detector {
   ) {
     pattern.lastIndex = 0;
     for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-      if (m[0].length > MAX_RUN) continue;
+      // Hex runs are hashes, SHAs and ids (never masked); base64 of text is not all hex digits.
+      if (m[0].length > MAX_RUN || HEX_RUN.test(m[0])) continue;
       const decoded = decode(m[0]);
       if (decoded === undefined || decoded === m[0]) continue;
       const inside = this.inner(decoded, context);
