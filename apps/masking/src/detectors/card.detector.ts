@@ -2,8 +2,8 @@ import { before, Detector, Span } from './detector';
 import { T_DIGIT } from './prefilter';
 import { passesLuhn } from './luhn';
 
-/** 13–19 digits, optionally grouped by single spaces or hyphens, not inside a longer number. */
-const CANDIDATE = /(?<![\d.-])\d(?:[ -]?\d){11,18}(?![\d])/g;
+/** 12–19 digits, optionally grouped by single spaces or hyphens, not inside a longer number or word. */
+const CANDIDATE = /(?<![\w.-])\d(?:[ -]?\d){11,18}(?![\d])/g;
 /** A 12-digit Maestro number counts only after words like "card": too many other ids have 12 digits. */
 const CUE = /\b(?:card|cc|credit|debit|maestro|visa|mastercard|amex|pan)\b/;
 

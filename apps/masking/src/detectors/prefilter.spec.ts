@@ -28,6 +28,8 @@ const FRAGMENTS = [
   'lives at 221 Baker Street',
   'order #1234567890',
   'commit 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b',
+  'id 123e4567-e89b-12d3-a456-426614174000',
+  'ref deadbeef4111111111111111cafe0000deadbeef',
   'at 2024-01-01T10:00:00Z',
 ];
 const PROSE = ['the', 'order', 'was', 'shipped', 'and', 'then', 'support', 'replied', 'about', 'it', '.', ',', '\n'];

@@ -42,6 +42,62 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_
  */
 const TRIGGER = /[0-9A-Z:=@%,\u0080-\uffff-]/g;
 
+/**
+ * Where the value assigned at `from` ends: after `=`, `==`, `=>`, spaces, a quoted value runs to its
+ * closing quote, a bare one to whitespace; at most RIGHT_ASSIGN characters on.
+ */
+function valueEnd(text: string, from: number): number {
+  const n = text.length;
+  const limit = Math.min(n, from + RIGHT_ASSIGN);
+  let p = from;
+  while (
+    p < limit &&
+    (text.charCodeAt(p) === 61 || text.charCodeAt(p) === 62 || text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)
+  )
+    p++;
+  const quote = text.charCodeAt(p);
+  if (quote === 34 || quote === 39 || quote === 96) {
+    for (let e = p + 1; e < limit; e++) {
+      const c = text.charCodeAt(e);
+      if (c === quote) return e + 1;
+      if (c === 92) e++; // an escaped character
+    }
+    return limit;
+  }
+  let e = p;
+  while (e < limit && !isSpace(text.charCodeAt(e))) e++;
+  return e;
+}
+
+/**
+ * A hash or git SHA (≥ 32 hex characters, no `-`) or a UUID (8-4-4-4-12), with at least one letter
+ * and no run of 12 or more digits: no number detector can match inside it, so its digits mark
+ * nothing (the T_RUN mark still covers it).
+ */
+function isHexId(text: string, start: number, end: number): boolean {
+  const length = end - start;
+  const uuid =
+    length === 36 &&
+    text.charCodeAt(start + 8) === 45 &&
+    text.charCodeAt(start + 13) === 45 &&
+    text.charCodeAt(start + 18) === 45 &&
+    text.charCodeAt(start + 23) === 45;
+  if (!uuid && length < 32) return false;
+  let letter = false;
+  let digits = 0;
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (isDigit(c)) {
+      if (++digits >= 12) return false;
+      continue;
+    }
+    digits = 0;
+    if (c >= 97 && c <= 102) letter = true;
+    else if (!(uuid && c === 45)) return false;
+  }
+  return letter;
+}
+
 const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9 || c === 12 || c === 11;
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isLower = (c: number) => c >= 97 && c <= 122;
@@ -86,12 +142,15 @@ function windowsOf(text: string): number[] {
     const c = text.charCodeAt(i);
     if (!isToken(c)) {
       done = i + 1;
-      if (c === 58) mark(i, i + 1, T_ASSIGN, RIGHT_ASSIGN);
-      else if (c === 64) mark(i, i + 1, T_AT, RIGHT);
+      if (c === 58) {
+        // `10:30:00` is a time, not an assignment (its digits mark themselves)
+        if (!(isDigit(text.charCodeAt(i - 1)) && isDigit(text.charCodeAt(i + 1))))
+          mark(i, valueEnd(text, i + 1), T_ASSIGN, RIGHT);
+      } else if (c === 64) mark(i, i + 1, T_AT, RIGHT);
       else if (c === 37) mark(i, i + 1, T_PERCENT, RIGHT);
       else if (c === 44) {
         const p = text.charCodeAt(i - 1);
-        if (p === 34 || p === 39) mark(i, i + 1, T_ASSIGN, RIGHT_ASSIGN);
+        if (p === 34 || p === 39) mark(i, valueEnd(text, i + 1), T_ASSIGN, RIGHT);
       } else if (c >= 128) {
         // Letters of other scripts: this pass does not tell their case, so any word start may begin a name.
         const p = i === 0 ? 32 : text.charCodeAt(i - 1);
@@ -105,15 +164,17 @@ function windowsOf(text: string): number[] {
     let e = i + 1;
     while (e < n && isToken(text.charCodeAt(e))) e++;
     if (e - s >= MIN_RUN) mark(s, e, T_RUN, RIGHT);
+    const hexId = e - s >= MIN_RUN && isHexId(text, s, e);
     for (let k = i; k < e; k++) {
       const ch = text.charCodeAt(k);
       const p = k === 0 ? 32 : text.charCodeAt(k - 1);
       if (isDigit(ch)) {
+        if (hexId) continue; // a UUID or SHA: its digits start no number
         // The start of each run of digits, unless glued to lower-case letters (hex ids, words with digits).
         if (!isDigit(p) && !isLower(p)) mark(k, k + 1, T_DIGIT, RIGHT);
       } else if (ch >= 65 && ch <= 90) {
         if (!isToken(p) || p === 46 || p === 95 || p === 45 || p === 47) mark(k, k + 1, T_NAME, RIGHT_NAME);
-      } else if (ch === 61) mark(k, k + 1, T_ASSIGN, RIGHT_ASSIGN);
+      } else if (ch === 61) mark(k, valueEnd(text, k + 1), T_ASSIGN, RIGHT);
       else if (ch === 45 && p !== 45 && text.startsWith('----', k + 1)) mark(k, k + 5, T_PEM, RIGHT);
     }
     done = e;
