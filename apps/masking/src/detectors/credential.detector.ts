@@ -1,8 +1,9 @@
 import { DetectionContext, Detector, NO_CONTEXT, Span } from './detector';
+import { T_ASSIGN, T_AT } from './prefilter';
 
 /** Words that name a secret when they are part of a variable, key or option name. */
 const KEYWORD =
-  /pass(?:word|wd|phrase)?|pwd|secret|token|(?:api|access|secret|private|auth|encryption|signing|master|license|account|subscription|app)[_.-]?key|apikey|credentials?|auth/gi;
+  /pass(?:word|wd|phrase)?|pwd|secret|token|(?:api|access|secret|private|auth|encryption|signing|master|license|account|subscription|app)[_.-]?key|apikey|credentials?|auth|cookie/gi;
 const IDENT = /[A-Za-z0-9_.-]/;
 const PLACEHOLDERS = new Set([
   'pass',
@@ -44,9 +45,19 @@ const GENERIC_WORDS =
 const NOT_SECRET_FIELD =
   /(?:type|expires?|expiry|expiration|_at|count|length|hint|policy|url|uri|endpoint|name|path|file|label|required|reset|min|max|len|enabled|header|prefix)$/;
 
+/** Words that make a value a stand-in: `REPLACE_WITH_PASSWORD`, `not_a_real_token`, `somefakekey`, `DUMMY`. */
+const PLACEHOLDER_WORD =
+  /replace|dummy|fake|sample|placeholder|example|changeme|not_?a_?real|insert|redacted|^test$|^x-oauth-basic$|^\{[^{}]*\}$/i;
+
 function isPlaceholder(value: string): boolean {
   const v = value.toLowerCase();
   if (PLACEHOLDERS.has(v) || /^(?:x+|\*+|\.+|-+|_+|0+|<[^>]*>|\[[^\]]*\])$/.test(v)) return true;
+  if (/^[A-Za-z_{}-]+$/.test(value) && PLACEHOLDER_WORD.test(value)) return true;
+  // `ACCESS_TOKEN`, `API_KEY`: the name of a variable, not its value
+  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value) && /TOKEN|KEY|SECRET|PASS/.test(value)) return true;
+  // `fo1_xxxx…`, `aaaa…`, `…####`, `[Redacted]`: masked or made-up fixtures
+  if (/x{4,}|X{4,}|#{4,}|\*{4,}|\[redacted\]/i.test(value)) return true;
+  if (value.length >= 16 && entropy(value) < 3) return true;
   return (
     /^(?:\$\{|\{\{|\$\(|%\(|\$[a-z_\d]|process\.env|os\.environ|env\()/i.test(value) || /^your[_-]|[<>]$/i.test(value)
   );
@@ -92,11 +103,28 @@ function urlPasswords(text: string, into: Span[]): void {
     const colon = authority.indexOf(':');
     if (at <= 0 || colon === -1 || colon > at) continue;
     const password = authority.slice(colon + 1, at);
-    if (password && !isPlaceholder(password)) into.push({ start: i + 4 + colon, end: i + 3 + at, entity: 'password' });
+    const user = authority.slice(0, colon);
+    if ((password === '' || password === 'x-oauth-basic') && user.length >= 20 && looksRandom(user))
+      into.push({ start: i + 3, end: i + 3 + colon, entity: 'api_key' }); // a token given as the user name
+    else if (password && !isPlaceholder(password))
+      into.push({ start: i + 4 + colon, end: i + 3 + at, entity: 'password' });
   }
 }
 
-const CURL_USER = /(?:^|\s)(?:-u|--user)[ =]+(['"]?)([^\s'":]*)(['"]?):(['"]?)([^\s'"]+)/g;
+const CURL_USER = /(?:^|\s)(?:-u|--user)[ =]+(['"]?)([^\s'":]*)(['"]?):(['"]?)([^\s'"]*)/g;
+/** `Authorization: Basic …` / `Bearer …` / `Token …`: the credential of an HTTP header. */
+const AUTH_HEADER = /\bauthorization["']?\s*[:=]\s*["']?(?:basic|bearer|token|apikey)\s+([A-Za-z0-9+/=._~-]{8,4096})/gi;
+
+/** Credentials in `Authorization` headers. */
+function authHeaders(text: string, into: Span[]): void {
+  AUTH_HEADER.lastIndex = 0;
+  for (let m = AUTH_HEADER.exec(text); m !== null; m = AUTH_HEADER.exec(text)) {
+    const value = m[1];
+    if (isPlaceholder(value)) continue;
+    const start = m.index + m[0].length - value.length;
+    into.push({ start, end: start + value.length, entity: 'api_key' });
+  }
+}
 
 /** `curl -u user:password` and `--user 'user:password'`. */
 function curlPasswords(text: string, into: Span[]): void {
@@ -104,6 +132,13 @@ function curlPasswords(text: string, into: Span[]): void {
   CURL_USER.lastIndex = 0;
   for (let m = CURL_USER.exec(text); m !== null; m = CURL_USER.exec(text)) {
     const password = m[5];
+    if (password === '') {
+      // `curl -u KEY:` — the key is the user part
+      const user = m[2];
+      const start = m.index + m[0].length - m[4].length - 1 - m[3].length - user.length;
+      if (user.length >= 8 && looksRandom(user)) into.push({ start, end: start + user.length, entity: 'password' });
+      continue;
+    }
     if (isPlaceholder(password)) continue;
     const start = m.index + m[0].length - password.length;
     into.push({ start, end: start + password.length, entity: 'password' });
@@ -111,26 +146,65 @@ function curlPasswords(text: string, into: Span[]): void {
 }
 
 /** The value assigned after `key` (`key=v`, `key: "v"`, `"key": "v"`, `key := "v"`, `f("KEY", "v")`), if any. */
-function assignedValue(text: string, from: number): Span | undefined {
+function assignedValue(text: string, from: number, nameStart: number): Span | undefined {
   let p = from;
+  const nameQuote = text[nameStart - 1];
   if (`"'\``.includes(text[p] ?? '')) p++;
   while (text[p] === ' ' || text[p] === '\t') p++;
-  const op = /^(?::=|=>|=|:|,)/.exec(text.slice(p, p + 2));
+  const op = /^(?:!==|===|!=|==|:=|=>|=|:|,)/.exec(text.slice(p, p + 3));
   if (!op) return undefined;
   p += op[0].length;
   while (text[p] === ' ' || text[p] === '\t') p++;
   const quote = `"'\``.includes(text[p] ?? '') ? text[p] : '';
   if (quote) p++;
   const start = p;
+  let depth = 0; // brackets opened inside a bare value: `m{{h}o)p…}}` is one value, `secret),(host=…` ends at `)`
   while (p < text.length && p - start < 1024) {
     const c = text[p];
-    if (quote ? c === quote || c === '\n' : /[\s,;&)}\]"'<>\\]/.test(c)) break; // `\n` written out ends a value too
-    if (quote && c === '\\') p++;
+    if (quote) {
+      if (c === quote || c === '\n') break; // `\n` written out ends a value too
+      if (c === '\\') p++;
+    } else if (/[\s"'&,;\\]/.test(c)) break;
+    else if (c === '(' || c === '{' || c === '[' || c === '<') depth++;
+    else if (c === ')' || c === '}' || c === ']' || c === '>') {
+      if (depth === 0) break;
+      depth--;
+    }
     p++;
   }
   if (quote && text[p] !== quote) return undefined;
-  if (op[0] === ',' && !quote) return undefined;
+  // `f("KEY", "value")`: only a quoted name followed by a quoted value.
+  if ((op[0] === '==' || op[0] === '===' || op[0] === '!=' || op[0] === '!==') && !quote) return undefined;
+  if (op[0] === ',' && (!quote || (nameQuote !== '"' && nameQuote !== "'") || text[from] !== nameQuote))
+    return undefined;
   return p > start ? { start, end: p, entity: quote ? 'quoted' : 'bare' } : undefined;
+}
+
+const COOKIE_ATTRIBUTE =
+  /^(?:path|domain|expires|max-age|samesite|secure|httponly|partitioned|priority|version|comment)$/i;
+
+/**
+ * HTTP headers that carry credentials, under their own name: `authorization: Bearer …` (the
+ * credential after the scheme) and `cookie` / `set-cookie` (every cookie's value, not its attributes).
+ */
+function headerValue(text: string, field: string): Span[] | undefined {
+  if (field === 'authorization' || field === 'proxy-authorization') {
+    const m = /^\s*(?:(?:basic|bearer|token|digest|negotiate|apikey|aws4-hmac-sha256)\s+)?/i.exec(
+      text,
+    ) as RegExpExecArray;
+    const end = text.trimEnd().length;
+    return end - m[0].length >= 4 ? [{ start: m[0].length, end, entity: 'api_key' }] : [];
+  }
+  if (field !== 'cookie' && field !== 'set-cookie') return undefined;
+  const spans: Span[] = [];
+  const PAIR = /([^=;\s]+)=([^;]*)/g;
+  for (let m = PAIR.exec(text); m !== null; m = PAIR.exec(text)) {
+    const value = m[2].trim();
+    if (COOKIE_ATTRIBUTE.test(m[1]) || value.length < 4) continue;
+    const start = m.index + m[0].indexOf('=') + 1 + (m[2].length - m[2].trimStart().length);
+    spans.push({ start, end: start + value.length, entity: 'generic_secret' });
+  }
+  return spans;
 }
 
 /**
@@ -142,13 +216,25 @@ function assignedValue(text: string, from: number): Span | undefined {
  */
 export class CredentialDetector implements Detector {
   readonly entity = 'generic_secret';
+  readonly triggers = T_ASSIGN | T_AT;
+
+  wantsField(field: string): boolean {
+    if (field === 'cookie' || field === 'set-cookie' || field.endsWith('authorization')) return true;
+    KEYWORD.lastIndex = 0;
+    const named = KEYWORD.test(field);
+    KEYWORD.lastIndex = 0;
+    return named && !NOT_SECRET_FIELD.test(field);
+  }
 
   find(text: string, context: DetectionContext = NO_CONTEXT): Span[] {
     const spans: Span[] = [];
+    const header = headerValue(text, context.field);
+    if (header) return header;
     const whole = this.wholeValue(text, context);
     if (whole) return [whole];
     urlPasswords(text, spans);
     curlPasswords(text, spans);
+    if (text.length >= 13) authHeaders(text, spans);
     KEYWORD.lastIndex = 0;
     for (let m = KEYWORD.exec(text); m !== null; m = KEYWORD.exec(text)) {
       let start = m.index;
@@ -158,7 +244,7 @@ export class CredentialDetector implements Detector {
       KEYWORD.lastIndex = end;
       const name = text.slice(start, end);
       if (NOT_SECRET_FIELD.test(name.toLowerCase())) continue;
-      const value = assignedValue(text, end);
+      const value = assignedValue(text, end, start);
       if (!value) continue;
       const raw = text.slice(value.start, value.end);
       const kind = secretKind(name);

@@ -18,6 +18,21 @@ export const NO_CONTEXT: DetectionContext = { field: '' };
 export interface Detector {
   /** Entity type, as it appears in masking reports: `email`. */
   readonly entity: string;
+  /**
+   * Prefilter triggers (`T_*` of prefilter.ts) of which one must lie near anything this detector
+   * finds: it then runs only on the windows around them. Absent: it always runs on the whole text.
+   * 0: it finds only by field name, so it runs only where `wantsField` says so.
+   */
+  readonly triggers?: number;
+  /** How far past a window's end this detector may need to read (a cued address runs to its sentence's end). */
+  readonly reach?: number;
+  /**
+   * When this detector takes a value whole by its field, that settles the value: no other detector runs
+   * (a `full_name` or `phone` column). Not for secret-named fields, where a vendor shape still names the kind.
+   */
+  readonly settles?: boolean;
+  /** Whether a value under this field (column or JSON key) is read whole, field name included. */
+  wantsField?(field: string): boolean;
   /** Spans in order, not overlapping. Must run in time linear in the text's length. */
   find(text: string, context?: DetectionContext): Span[];
 }

@@ -1,4 +1,5 @@
 import { Detector, Span } from './detector';
+import { T_AT } from './prefilter';
 
 /** Characters of a dot-atom local part (RFC 5322), plus any Unicode letter or digit (RFC 6531). */
 const LOCAL_CHAR = /^[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]$/u;
@@ -44,13 +45,12 @@ function isDomain(domain: string): boolean {
   return labels.every((l) => l.length <= 63 && LABEL.test(l)) && TOP_LEVEL.test(labels[labels.length - 1]);
 }
 
+const AUTHORITY_END = new Set([...' \t\n\r"\'<>/'].map((c) => c.charCodeAt(0)));
+
 /** `scheme://user:password@host`: what precedes the `@` is a credential, the host no mailbox. */
 function insideUrlAuthority(text: string, start: number): boolean {
-  const previous = text[start - 1];
-  if (previous === '/') return text.slice(start - 3, start) === '://';
-  if (previous !== ':') return false;
-  let i = start - 1;
-  while (i > 0 && start - i < 256 && !/[\s"'<>/]/.test(text[i - 1])) i--;
+  let i = start;
+  while (i > 0 && start - i < 256 && !AUTHORITY_END.has(text.charCodeAt(i - 1))) i--;
   return text[i - 1] === '/' && text[i - 2] === '/' && text[i - 3] === ':';
 }
 
@@ -62,6 +62,7 @@ function insideUrlAuthority(text: string, start: number): boolean {
  */
 export class EmailDetector implements Detector {
   readonly entity = 'email';
+  readonly triggers = T_AT;
 
   find(text: string): Span[] {
     const spans: Span[] = [];
@@ -79,11 +80,11 @@ export class EmailDetector implements Detector {
     while (start > floor && isLocalBefore(text, start))
       start -= text.charCodeAt(start - 1) < 128 ? 1 : charBefore(text, start).length;
     while (text[start] === '.' && start < at) start++; // a local part does not start with a dot
-    if (start === at || insideUrlAuthority(text, start)) return undefined;
+    if (start === at) return undefined;
 
     let end = at + 1;
     while (end < text.length && isDomainAt(text, end)) end += text.charCodeAt(end) < 128 ? 1 : charAt(text, end).length;
     while (end > at + 1 && /[.-]/.test(text[end - 1])) end--; // "write to a@b.com." ends the sentence
-    return isDomain(text.slice(at + 1, end)) ? { start, end } : undefined;
+    return isDomain(text.slice(at + 1, end)) && !insideUrlAuthority(text, start) ? { start, end } : undefined;
   }
 }

@@ -1,9 +1,11 @@
 import { DetectionContext, Detector, NO_CONTEXT, Span } from './detector';
+import { T_PERCENT, T_RUN } from './prefilter';
 
 /** Base64 and base64url characters, by code: a table scan is several times faster than a regular expression here. */
 const BASE64 = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') BASE64[c.charCodeAt(0)] = 1;
 const MIN_RUN = 24;
+const HEX_RUN = /^[0-9a-f-]+$|^[0-9A-F-]+$/;
 
 /** Runs of at least MIN_RUN base64 characters (with their `=` padding), as a global-regex-like iterator. */
 const BASE64_RUN = {
@@ -24,7 +26,7 @@ const BASE64_RUN = {
     return null;
   },
 };
-const URL_ENCODED_RUN = /(?<![^\s"'<>%=&?])[^\s"'<>%=&?]*(?:%[0-9A-Fa-f]{2}[^\s"'<>%=&?]*){2,}/g;
+const URL_ENCODED_RUN = /(?<![^\s"'<>%=&?])[^\s"'<>%=&?]*(?:%[0-9A-Fa-f]{2}[^\s"'<>%=&?]*){1,}/g;
 /** Longest encoded run that is decoded and looked into; longer ones are scanned as they are. */
 const MAX_RUN = 64 * 1024;
 
@@ -47,8 +49,9 @@ function asText(bytes: Buffer): string | undefined {
  */
 export class EncodedDetector implements Detector {
   readonly entity = 'encoded';
+  readonly triggers = T_RUN | T_PERCENT;
 
-  constructor(private readonly inner: (text: string, context: DetectionContext) => Span[]) {}
+  constructor(private readonly inner: (text: string, context: DetectionContext) => readonly Span[]) {}
 
   find(text: string, context: DetectionContext = NO_CONTEXT): Span[] {
     const spans: Span[] = [];
@@ -91,7 +94,8 @@ export class EncodedDetector implements Detector {
   ) {
     pattern.lastIndex = 0;
     for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-      if (m[0].length > MAX_RUN) continue;
+      // Hex runs are hashes, SHAs and ids (never masked); base64 of text is not all hex digits.
+      if (m[0].length > MAX_RUN || HEX_RUN.test(m[0])) continue;
       const decoded = decode(m[0]);
       if (decoded === undefined || decoded === m[0]) continue;
       const inside = this.inner(decoded, context);

@@ -14,10 +14,16 @@ const MAX_LENGTH = 400;
  * Free text with no such structure is left to the other detectors.
  */
 export class FieldNameDetector implements Detector {
+  readonly triggers = 0;
+  readonly settles = true;
   constructor(
     readonly entity: string,
     private readonly pattern: RegExp,
   ) {}
+
+  wantsField(field: string): boolean {
+    return this.pattern.test(words(field));
+  }
 
   find(text: string, context: DetectionContext = NO_CONTEXT): Span[] {
     if (!context.field || text.length > MAX_LENGTH || !this.pattern.test(words(context.field))) return [];

@@ -1,5 +1,6 @@
 import { getCountrySpecifications, isValidIBAN } from 'ibantools';
 import { Detector, Span } from './detector';
+import { T_DIGIT } from './prefilter';
 
 const CANDIDATE = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){10,32}/g;
 const SPECS = getCountrySpecifications();
@@ -7,6 +8,7 @@ const SPECS = getCountrySpecifications();
 /** IBANs: country code, length for that country, and the ISO 13616 mod-97 check (via ibantools). */
 export class IbanDetector implements Detector {
   readonly entity = 'iban';
+  readonly triggers = T_DIGIT;
 
   find(text: string): Span[] {
     const spans: Span[] = [];

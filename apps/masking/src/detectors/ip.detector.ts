@@ -1,7 +1,10 @@
 import ipaddr from 'ipaddr.js';
 import { Detector, Span } from './detector';
+import { T_ASSIGN, T_DIGIT } from './prefilter';
 
 const IPV4 = /(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\d])/g;
+/** `Version 10.2.3.4`, `v1.2.3.4`: a four-part version number, not an address. */
+const VERSION_CUE = /(?:\bversion|\bver\.?|\brelease|\bbuild|\bv)\s*$/i;
 const V6_CHAR = /[0-9A-Fa-f:.]/;
 const WORD = /\w/;
 
@@ -9,7 +12,11 @@ function ipv4(text: string, into: Span[]): void {
   IPV4.lastIndex = 0;
   for (let m = IPV4.exec(text); m !== null; m = IPV4.exec(text)) {
     const [address, prefix] = m[0].split('/');
-    if (!ipaddr.IPv4.isValidFourPartDecimal(address)) continue;
+    if (
+      !ipaddr.IPv4.isValidFourPartDecimal(address) ||
+      VERSION_CUE.test(text.slice(Math.max(0, m.index - 16), m.index))
+    )
+      continue;
     const withPrefix = prefix !== undefined && Number(prefix) <= 32;
     into.push({ start: m.index, end: m.index + (withPrefix ? m[0].length : address.length) });
   }
@@ -38,6 +45,7 @@ function ipv6(text: string, into: Span[]): void {
 /** IPv4 (four-part decimal) and IPv6 addresses, validated by ipaddr.js; a CIDR suffix is kept in the span. */
 export class IpDetector implements Detector {
   readonly entity = 'ip_address';
+  readonly triggers = T_DIGIT | T_ASSIGN;
 
   find(text: string): Span[] {
     const spans: Span[] = [];

@@ -1,4 +1,5 @@
 import { Detector, Span } from './detector';
+import { T_PEM, T_RUN } from './prefilter';
 
 /** One vendor's credential format: a literal that must occur (cheap prefilter) and the pattern itself. */
 interface SecretRule {
@@ -52,12 +53,13 @@ export const SECRET_RULES: readonly SecretRule[] = [
   rule(
     'slack_token',
     'hooks.slack.com',
-    'https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,120}',
+    'https?://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,120}',
   ),
+  // Secret and restricted keys; publishable keys (`pk_…`) are public by design.
   rule(
     'stripe_key',
-    ['sk_live_', 'sk_test_', 'sk_prod_', 'rk_live_', 'rk_test_', 'rk_prod_', 'pk_live_', 'pk_test_', 'pk_prod_'],
-    `${B}(?:sk|rk|pk)_(?:live|test|prod)_[A-Za-z0-9]{10,247}${E}`,
+    ['sk_live_', 'sk_test_', 'sk_prod_', 'rk_live_', 'rk_test_', 'rk_prod_'],
+    `${B}(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,247}${E}`,
   ),
   rule('stripe_key', 'whsec_', `${B}whsec_[A-Za-z0-9]{32,64}${E}`),
   rule(
@@ -79,14 +81,32 @@ export const SECRET_RULES: readonly SecretRule[] = [
   rule('api_key', 'SG.', `${B}SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}${E}`),
   rule('api_key', 'xkeysib-', `${B}xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}${E}`),
   rule('api_key', ['dop_v1_', 'doo_v1_', 'dor_v1_'], `${B}do[por]_v1_[a-f0-9]{64}${E}`),
-  rule('api_key', ['shpat_', 'shpca_', 'shppa_', 'shpss_'], `${B}shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}${E}`),
+  rule('api_key', ['shpat_', 'shpca_', 'shppa_', 'shpss_'], `${B}shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32,40}${E}`),
   rule('api_key', 'lin_api_', `${B}lin_api_[A-Za-z0-9]{40}${E}`),
   rule('api_key', 'glsa_', `${B}glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}${E}`),
   rule('api_key', 'glc_', `${B}glc_[A-Za-z0-9+/]{32,400}={0,2}`),
-  rule('api_key', 'dapi', `${B}dapi[a-f0-9]{32}(?:-\\d)?${E}`),
+  rule('api_key', 'dapi', `${B}dapi[a-fA-F0-9]{32}(?:-\\d)?${E}`),
   rule('api_key', 'PMAK-', `${B}PMAK-[a-f0-9]{24}-[a-f0-9]{34}${E}`),
   rule('api_key', ['sq0atp-', 'sq0csp-'], `${B}sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}${E}`),
   rule('api_key', ['EAAM', 'EAAC'], `${B}EAA[MC][A-Za-z0-9]{100,}${E}`),
+  rule('api_key', 'EAAA', `${B}EAAA[A-Za-z0-9_-]{22,60}${E}`), // Square
+  rule('api_key', ['hvs.', 'hvb.', 'hvr.'], `${B}hv[sbr]\\.[A-Za-z0-9_-]{24,400}${E}`), // HashiCorp Vault
+  rule('api_key', '.atlasv1.', `${B}[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70}${E}`), // Terraform Cloud
+  rule('api_key', 'ntn_', `${B}ntn_\\d{11}[A-Za-z0-9]{32,40}${E}`), // Notion
+  rule('api_key', 'HRKU-', `${B}HRKU-[A-Za-z0-9_-]{58,64}${E}`), // Heroku
+  rule('api_key', ['fo1_', 'fm1r_', 'fm1a_', 'fm2_'], `${B}(?:fo1|fm1[ra]|fm2)_[A-Za-z0-9_+/=-]{40,400}${E}`), // Fly.io
+  rule('api_key', 'tskey-', `${B}tskey-[a-z]+-[A-Za-z0-9]{8,}-[A-Za-z0-9]{16,}${E}`), // Tailscale
+  rule('api_key', 'api_org_', `${B}api_org_[A-Za-z]{34}${E}`), // Hugging Face organisation
+  rule('api_key', 'gsk_', `${B}gsk_[A-Za-z0-9]{48,56}${E}`), // Groq
+  rule('api_key', ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_'], `${B}vc[pikar]_[A-Za-z0-9]{24,80}${E}`), // Vercel
+  rule('api_key', ['cfut_', 'cfk_'], `${B}cf(?:ut|k)_[A-Za-z0-9]{40,60}${E}`), // Cloudflare
+  rule('api_key', 'sgp_', `${B}sgp_(?:[A-Fa-f0-9]{16}_)?[A-Fa-f0-9]{40}${E}`), // Sourcegraph
+  rule('api_key', 'sha256~', `${B}sha256~[A-Za-z0-9_-]{43}${E}`), // OpenShift
+  rule('api_key', '-us', `${B}[a-f0-9]{32}-us\\d{1,2}${E}`), // Mailchimp
+  rule('api_key', ['pnu_', 'pnb_'], `${B}pn[ub]_[A-Za-z0-9]{36}${E}`), // Prefect
+  rule('api_key', 'rdme_', `${B}rdme_[a-z0-9]{70}${E}`), // ReadMe
+  rule('api_key', 'pul-', `${B}pul-[a-f0-9]{40}${E}`), // Pulumi
+  rule('api_key', '|', `${B}\\d{15,16}\\|[A-Za-z0-9_-]{27,40}${E}`), // Facebook app access token
   rule('api_key', ['AC', 'SK'], `${B}(?:AC|SK)[a-f0-9]{32}${E}`),
   rule('api_key', 'v1.0-', `${B}v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}${E}`),
   rule('api_key', 'rubygems_', `${B}rubygems_[a-f0-9]{48}${E}`),
@@ -126,19 +146,51 @@ function privateKeys(text: string, into: Span[]): void {
       const body = /^[A-Za-z0-9+/=\s\\n]*/.exec(text.slice(m.index + m[0].length));
       end = m.index + m[0].length + (body ? body[0].length : 0);
     }
-    into.push({ start: m.index, end, entity: 'private_key' });
+    // A key body is hundreds of base64 characters; `…\nanything\n…` or `***` is a fixture.
+    const body = text.slice(m.index + m[0].length, end).replace(/-----END[^-]*-----|\\n|[^A-Za-z0-9+/=]/g, '');
+    if (body.length >= 64 && !lowEntropy(body)) into.push({ start: m.index, end, entity: 'private_key' });
     PEM_BEGIN.lastIndex = end;
   }
 }
 
-/** Placeholders that document a format rather than hold a secret: `AKIAIOSFODNN7EXAMPLE`. */
+/** Placeholders that document a format rather than hold a secret: `AKIAIOSFODNN7EXAMPLE`, `sk_live_AAAA…`. */
 function isExample(value: string): boolean {
-  return /EXAMPLE|example|XXXXXXXX|xxxxxxxx|(?:0123456789|1234567890).*(?:abcdef|ABCDEF)/.test(value);
+  if (/EXAMPLE|example|XXXXXXXX|xxxxxxxx|(?:0123456789|1234567890).*(?:abcdef|ABCDEF)/.test(value)) return true;
+  return lowEntropy(value);
+}
+
+/** A value that repeats a few characters (`AAAA…`, `1111…`, `abcabc…`): a fixture, not a generated key. */
+function lowEntropy(value: string): boolean {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < value.length; i++) counts.set(value.charCodeAt(i), (counts.get(value.charCodeAt(i)) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) h -= (n / value.length) * Math.log2(n / value.length);
+  return value.length >= 16 ? h < 3 : counts.size <= 3;
+}
+
+/** Slack tokens carry numeric workspace and user ids: `xoxb-12345-abcd234` or `xoxp-1-RANDOMSTRINGHERE` are fixtures. */
+function plausibleSlack(value: string): boolean {
+  if (value.startsWith('http')) return true;
+  const digits = value.replace(/\D/g, '').length;
+  return value.length >= 24 && digits >= 6 && !/here|token|example|random/i.test(value);
+}
+
+/** A JWT whose header and payload decode to JSON objects; anything else shaped like one is not a token. */
+function isJwt(value: string): boolean {
+  const [header, payload] = value.split('.');
+  try {
+    const h: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+    const p: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return typeof h === 'object' && h !== null && typeof p === 'object' && p !== null;
+  } catch {
+    return false;
+  }
 }
 
 /** Cloud keys, vendor tokens, JWTs and private keys, each typed by its vendor (`aws_access_key`, `slack_token`…). */
 export class SecretDetector implements Detector {
   readonly entity = 'secret';
+  readonly triggers = T_RUN | T_PEM;
 
   find(text: string): Span[] {
     const spans: Span[] = [];
@@ -151,7 +203,8 @@ export class SecretDetector implements Detector {
       r.pattern.lastIndex = 0;
       for (let m = r.pattern.exec(text); m !== null; m = r.pattern.exec(text)) {
         const value = m[r.group ?? 0];
-        if (r.entity !== 'jwt' && isExample(value)) continue;
+        if (r.entity === 'jwt' ? !isJwt(value) : isExample(value)) continue;
+        if (r.entity === 'slack_token' && !plausibleSlack(value)) continue;
         const start = m.index + m[0].indexOf(value);
         spans.push({ start, end: start + value.length, entity: r.entity });
       }

@@ -1,4 +1,5 @@
 import { before, DetectionContext, Detector, NO_CONTEXT, Span, spansOf } from './detector';
+import { T_DIGIT } from './prefilter';
 
 /** Three, two and four digits with one separator used throughout, or none. */
 const CANDIDATE = /(?<![\d-])(\d{3})([- .]?)(\d{2})\2(\d{4})(?![\d-]|\.\d)/g;
@@ -12,6 +13,11 @@ const FIELD = /(?:^|_)(?:ssn|social_security(?:_number)?|ss_number|tax_id|tin)$/
  */
 export class SsnDetector implements Detector {
   readonly entity = 'us_ssn';
+  readonly triggers = T_DIGIT;
+
+  wantsField(field: string): boolean {
+    return FIELD.test(field);
+  }
 
   find(text: string, context: DetectionContext = NO_CONTEXT): Span[] {
     if (!/\d{2}/.test(text)) return [];

@@ -7,17 +7,33 @@ export const STRATEGY_NAMES = ['redact', 'partial', 'token', 'hash', 'drop', 'ke
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 /** Replaces the entity with its type: `[EMAIL]`. */
-export const redact: MaskingStrategy = (_match, entity) => `[${entity.toUpperCase()}]`;
+export const redact: MaskingStrategy = (_match, entity) => {
+  let placeholder = PLACEHOLDERS.get(entity);
+  if (placeholder === undefined) {
+    placeholder = `[${entity.toUpperCase()}]`;
+    if (PLACEHOLDERS.size < 256) PLACEHOLDERS.set(entity, placeholder);
+  }
+  return placeholder;
+};
+const PLACEHOLDERS = new Map<string, string>();
+
+/** A letter or digit (any script); ASCII without a regular expression. */
+function isAlnum(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
+  return /[\p{L}\p{N}]/u.test(c);
+}
 
 /** Keeps the last four letters or digits and stars the others, separators kept: `**** **** **** 4242`. */
 export const partial: MaskingStrategy = (match, entity) => {
-  const alnum = match.replace(/[^\p{L}\p{N}]/gu, '').length;
+  let alnum = 0;
+  for (const c of match) if (isAlnum(c)) alnum++;
   if (alnum <= 6) return redact(match, entity); // too short: the last four would be most of it
   let keep = 4;
   let out = '';
   for (let i = match.length - 1; i >= 0; i--) {
     const c = match[i];
-    if (/[\p{L}\p{N}]/u.test(c)) out = (keep-- > 0 ? c : '*') + out;
+    if (isAlnum(c)) out = (keep-- > 0 ? c : '*') + out;
     else out = c + out;
   }
   return out;

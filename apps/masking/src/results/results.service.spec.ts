@@ -13,8 +13,8 @@ const actor = { subject: 'alice', issuer: 'dev', kind: 'agent' as const, actingP
 const service = new ResultsService();
 
 /** A ResultCaptured as the consumer receives it: through the contract's validation. */
-function captured(rows: unknown[][], profile = 'default') {
-  const result = { columns: ['id', 'email', 'profile', 'notes'], rows, rowCount: rows.length, truncated: false };
+function captured(rows: unknown[][], profile = 'default', columns = ['id', 'email', 'profile', 'notes']) {
+  const result = { columns, rows, rowCount: rows.length, truncated: false };
   const event = createEvent(ResultCaptured, {
     source: '/verity/gateway',
     actionId: newId(),
@@ -74,5 +74,55 @@ describe('ResultsService', () => {
     expect(() => service.mask(captured([], 'no-such-profile'))).toThrow(
       expect.objectContaining({ code: 'MASKING.PROFILE_NOT_FOUND' }),
     );
+  });
+
+  describe('an HTTP response (one row: status, headers, body)', () => {
+    const http = (headers: unknown, body: string) =>
+      service.mask(captured([[200, headers, body]], 'default', ['status', 'headers', 'body'])).result.rows[0];
+
+    it('masks a JSON body by key path: secret-named keys whole, PII anywhere, the rest kept', () => {
+      const body = JSON.stringify({
+        user: { name: 'x', email: 'ann@example.com', full_name: 'Ann Lee' },
+        auth: { access_token: 'q8Zr2LmX0pVb7Nc4', token_type: 'bearer' },
+        s3: { access_key_id: 'AKIAZ2QWERTY7UIOPASD' },
+        id: 7,
+      });
+      const [, , masked] = http({ 'content-type': 'application/json' }, body);
+      expect(JSON.parse(masked as string)).toEqual({
+        user: { name: 'x', email: '[EMAIL]', full_name: '[PERSON]' },
+        auth: { access_token: '[GENERIC_SECRET]', token_type: 'bearer' },
+        s3: { access_key_id: '[AWS_ACCESS_KEY]' }, // the vendor shape names the kind, not the key name
+        id: 7,
+      });
+    });
+
+    it('masks a form-urlencoded body value by value, with the key as the field', () => {
+      const [, , masked] = http(
+        { 'content-type': 'application/x-www-form-urlencoded' },
+        'user=ann%40example.com&password=hunter2!&card=4111+1111+1111+1111&plan=pro',
+      );
+      expect(new URLSearchParams(masked as string).getAll('password')).toEqual(['[PASSWORD]']);
+      expect(Object.fromEntries(new URLSearchParams(masked as string))).toEqual({
+        user: '[EMAIL]',
+        password: '[PASSWORD]',
+        card: '**** **** **** 1111',
+        plan: 'pro',
+      });
+    });
+
+    it('masks a text body and secret-named headers', () => {
+      const [, headers, masked] = http(
+        { authorization: 'Bearer q8Zr2LmX0pVb7Nc4wT', 'set-cookie': 'sid=3fK9qL2mZx8; HttpOnly' },
+        'Hello Ann, your SSN 078-05-1123 is on file.',
+      );
+      expect(masked).toBe('Hello [PERSON], your SSN [US_SSN] is on file.');
+      expect(headers).toEqual({ authorization: 'Bearer [API_KEY]', 'set-cookie': 'sid=[GENERIC_SECRET]; HttpOnly' });
+    });
+
+    it('keeps a body with nothing to mask byte for byte', () => {
+      const body = '{ "ok" : true,\n "items": [1, 2] }';
+      expect(http({}, body)[2]).toBe(body);
+      expect(http({}, 'a=1&b=2')[2]).toBe('a=1&b=2');
+    });
   });
 });

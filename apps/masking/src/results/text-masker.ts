@@ -19,9 +19,21 @@ function scannerOf(profile: MaskingProfile): Scanner {
   return scanner;
 }
 
+const CLEAN: Readonly<Record<string, number>> = Object.freeze({});
+
 /** Runs every detector of the profile over `text` and replaces what they find (overlaps resolved first). */
 export function maskText(text: string, profile: MaskingProfile, context: DetectionContext = NO_CONTEXT): MaskedText {
+  return maskFound(text, profile, context) ?? { text, entities: CLEAN };
+}
+
+/** `maskText`, but `undefined` (and nothing allocated) when the text holds nothing to mask. */
+export function maskFound(
+  text: string,
+  profile: MaskingProfile,
+  context: DetectionContext = NO_CONTEXT,
+): MaskedText | undefined {
   const found = scannerOf(profile).scan(text, context);
+  if (found.length === 0) return undefined;
   const entities: Record<string, number> = {};
   let out = '';
   let cursor = 0;

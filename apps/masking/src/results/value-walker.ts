@@ -1,6 +1,7 @@
 import { FieldMaskingV1, MaskingReportV1 } from '@verity/contracts';
 import { MaskingProfile } from '../profiles/masking-profile';
-import { maskText } from './text-masker';
+import { DetectionContext } from '../detectors/detector';
+import { maskFound } from './text-masker';
 
 /** What a dropped field becomes where it cannot be removed (a row cell, an array item). */
 const DROPPED = null;
@@ -30,10 +31,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** The first character that is not whitespace, as a code (-1 when there is none); allocates nothing. */
+function firstCode(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return c;
+  }
+  return -1;
+}
+
 /** The JSON object or array a string holds, if it holds one. */
 function parseContainer(text: string): object | undefined {
-  const first = text.trimStart()[0];
-  if (first !== '{' && first !== '[') return undefined;
+  const first = firstCode(text);
+  if (first !== 123 && first !== 91) return undefined; // { [
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null ? value : undefined;
@@ -42,9 +52,31 @@ function parseContainer(text: string): object | undefined {
   }
 }
 
+/**
+ * `a=1&b=x%40y.com`: an HTML form or query string (an HTTP body, a URL's query). Keys are names, values
+ * text; at least two pairs, or one pair in a field named like a body, so a lone `key=value` stays text.
+ */
+const FORM = /^[A-Za-z0-9_.~%[\]-]+=[^&\s]*(?:&[A-Za-z0-9_.~%[\]-]+=[^&\s]*)*$/;
+const BODY_FIELD = /^(?:body|form|query|querystring|payload|data|content|request_?body|response_?body)$/;
+/** Longest form body parsed into pairs; longer ones are scanned as text. */
+const MAX_FORM = 1024 * 1024;
+
+function parseForm(text: string, field: string): Array<[string, string]> | undefined {
+  if (text.length > MAX_FORM || text.indexOf('=') === -1) return undefined;
+  if (text.indexOf('&') === -1 && !BODY_FIELD.test(field)) return undefined;
+  if (!FORM.test(text)) return undefined;
+  try {
+    return [...new URLSearchParams(text)];
+  } catch {
+    return undefined;
+  }
+}
+
 /** Sets an own property even for keys like `__proto__`. */
 function define(target: Record<string, Json>, key: string, value: Json): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /**
@@ -57,6 +89,8 @@ function define(target: Record<string, Json>, key: string, value: Json): void {
 export class ValueWalker {
   private maskedValues = 0;
   private readonly fields = new Map<string, Record<string, number>>();
+  private readonly fieldNames = new Map<string, string>();
+  private readonly contexts = new Map<string, DetectionContext>();
 
   constructor(private readonly profile: MaskingProfile) {}
 
@@ -92,7 +126,47 @@ export class ValueWalker {
       if (masked === DROP) return DROP;
       return this.maskedValues === before ? text : JSON.stringify(masked);
     }
-    return this.text(text, path, fieldOf(path));
+    const field = this.fieldOf(path);
+    const form = parseForm(text, field);
+    if (form) return this.form(text, form, path, depth);
+    return this.text(text, path, field);
+  }
+
+  /**
+   * A form body: each value is masked with its key as the field (so `password=…`, `card_number=…`
+   * are read whole), keys are scanned too, and the body is re-encoded only when something changed.
+   */
+  private form(text: string, pairs: Array<[string, string]>, path: string, depth: number): Json | typeof DROP {
+    const before = this.maskedValues;
+    const out = new URLSearchParams();
+    for (const [key, value] of pairs) {
+      const maskedKey = this.text(key, path, '');
+      if (maskedKey === DROP) continue;
+      const inner = this.walk(value, `${path}.${maskedKey}`, depth + 1);
+      if (inner === DROP) continue;
+      out.append(maskedKey, typeof inner === 'string' ? inner : JSON.stringify(inner));
+    }
+    return this.maskedValues === before ? text : out.toString();
+  }
+
+  /** One detection context per field name, reused for every cell of that column or key. */
+  private contextOf(field: string): DetectionContext {
+    let context = this.contexts.get(field);
+    if (context === undefined) {
+      context = { field };
+      if (this.contexts.size < 4096) this.contexts.set(field, context);
+    }
+    return context;
+  }
+
+  /** `fieldOf`, remembered per path: the same column or key recurs in every row. Bounded. */
+  private fieldOf(path: string): string {
+    let field = this.fieldNames.get(path);
+    if (field === undefined) {
+      field = fieldOf(path);
+      if (this.fieldNames.size < 4096) this.fieldNames.set(path, field);
+    }
+    return field;
   }
 
   private object(value: Record<string, unknown>, path: string, depth: number): Json {
@@ -113,14 +187,14 @@ export class ValueWalker {
    * A text the detectors fail on is withheld, never passed through.
    */
   private text(text: string, path: string, field: string): string | typeof DROP {
-    let masked: ReturnType<typeof maskText>;
+    let masked: ReturnType<typeof maskFound>;
     try {
-      masked = maskText(text, this.profile, { field });
+      masked = maskFound(text, this.profile, this.contextOf(field));
     } catch {
       return this.withhold(path);
     }
+    if (masked === undefined) return text;
     const kinds = Object.entries(masked.entities);
-    if (kinds.length === 0) return text;
     this.maskedValues++;
     for (const [entity, count] of kinds) this.count(path, entity, count);
     return masked.dropped ? DROP : masked.text;
