@@ -17,7 +17,8 @@ import { bootstrapService } from '@verity/platform';
 import { actionRequestedEvent, TopicTap, useTestEnvironment, waitFor } from '@verity/testing';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { LEDGER_APP, LEDGER_CONSUMERS, LedgerModule } from '../src/ledger.module';
+import { EntriesConsumer } from '../src/entries/entries.consumer';
+import { LEDGER_APP, LedgerModule } from '../src/ledger.module';
 import { LedgerConfig } from '../src/config/ledger.config';
 import { EntriesService } from '../src/entries/entries.service';
 
@@ -87,7 +88,8 @@ describe('ledger (real Kafka + PostgreSQL)', () => {
 
   beforeAll(async () => {
     useTestEnvironment(process.env.LOG_LEVEL ? {} : { LOG_LEVEL: 'warn' });
-    app = await bootstrapService(LedgerModule, { app: LEDGER_APP, port: 0, consumers: LEDGER_CONSUMERS });
+    app = await bootstrapService(LedgerModule, { app: LEDGER_APP, port: 0, consumers: [] });
+    await app.get(EntriesConsumer).start();
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     publisher = app.get(EventPublisher);
     db = app.get(DataSource);
@@ -132,9 +134,11 @@ describe('ledger (real Kafka + PostgreSQL)', () => {
       [both[1], decided],
     ] as Array<[EntryView, EventEnvelope<object>]>) {
       const canonical = canonicalJson(JSON.parse(JSON.stringify(sent)));
+      // One log per partition: the session's partition decides the shard (shard 0 keeps the origin).
+      expect(view.origin).toMatch(/^verity\.local\/ledger(\/shard-[1-9]\d*)?$/);
       expect(view.entry).toEqual({
         schema: 1,
-        origin: 'verity.local/ledger',
+        origin: view.origin,
         eventId: sent.id,
         eventType: sent.type,
         sessionId,
@@ -145,7 +149,8 @@ describe('ledger (real Kafka + PostgreSQL)', () => {
       });
       expect(view.leafHash).toBe(expectedLeaf(view.entry));
       expect(view.event).toEqual(JSON.parse(JSON.stringify(sent)));
-      expect((await get(`/v1/ledger/entries/${view.index}`)).body).toMatchObject({
+      const shard = /shard-(\d+)$/.exec(view.origin)?.[1] ?? '0';
+      expect((await get(`/v1/ledger/entries/${view.index}?shard=${shard}`)).body).toMatchObject({
         index: view.index,
         leafHash: view.leafHash,
         entry: view.entry,

@@ -67,6 +67,7 @@ export class BatchAppender {
     if (causationid && !this.causeIsLedgered(incoming, causationid, awaitsType)) {
       const parked = {
         eventId: id,
+        origin: this.log.origin,
         causationId: causationid,
         eventType: incoming.event.type,
         actionId: incoming.event.actionid,
@@ -128,6 +129,7 @@ export class BatchAppender {
       entry: built.text,
       leafHash: built.leafHash,
       payload: event.event,
+      payloadText: event.text,
       payloadSha256: event.sha256,
     };
     this.appended.push(entry);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from '@verity/contracts';
 import {
   Checkpoint,
@@ -10,7 +10,7 @@ import {
   parseVerifierKey,
   verifyConsistency,
 } from '@verity/merkle';
-import { BUNDLE_FORMAT, EvidenceBundle } from './evidence-bundle';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_V1, EvidenceBundle } from './evidence-bundle';
 
 export interface Failure {
   /** Which check failed: signature, fork, consistency, root, entry, payload, event-id, session-seq, ... */
@@ -62,7 +62,9 @@ export function verifyBundle(bundle: EvidenceBundle, options: VerifyOptions): Ve
     failures.push({ check, where, message });
   };
   const m = bundle.manifest;
-  if (m?.format !== BUNDLE_FORMAT) fail('format', 'manifest', `not a ${BUNDLE_FORMAT} bundle`);
+  if (m?.format !== BUNDLE_FORMAT && m?.format !== BUNDLE_FORMAT_V1) {
+    fail('format', 'manifest', `not a ${BUNDLE_FORMAT} (or v1) bundle`);
+  }
   const origin = m?.origin;
   const verifiers = pinned(options.pinnedKeys, fail);
 
@@ -199,9 +201,30 @@ function openCheckpoint(
   return undefined;
 }
 
+const ENTRY_KEYS = 'eventId,eventType,occurredAt,origin,payloadSha256,payloadSize,schema,sessionId,sessionSeq';
+
+/**
+ * RFC 8785 form of an entry record with exactly the v1 keys (sorted, strings as JSON.stringify
+ * writes them, integers plain): the same bytes `canonicalize` gives, without its generic walk.
+ * Anything else falls back to the generic canonicaliser.
+ */
+function canonicalEntry(r: EntryRecord): string {
+  const integers = [r.schema, r.sessionSeq, r.payloadSize].every((n) => Number.isSafeInteger(n));
+  const strings = [r.eventId, r.eventType, r.occurredAt, r.origin, r.payloadSha256, r.sessionId].every(
+    (s) => typeof s === 'string',
+  );
+  if (!integers || !strings || Object.keys(r).sort().join(',') !== ENTRY_KEYS) return canonicalJson(r);
+  const q = JSON.stringify;
+  return (
+    `{"eventId":${q(r.eventId)},"eventType":${q(r.eventType)},"occurredAt":${q(r.occurredAt)},"origin":${q(r.origin)},` +
+    `"payloadSha256":${q(r.payloadSha256)},"payloadSize":${r.payloadSize},"schema":${r.schema},` +
+    `"sessionId":${q(r.sessionId)},"sessionSeq":${r.sessionSeq}}`
+  );
+}
+
 function checkEntry(
   text: string,
-  payload: object,
+  payload: string | object | undefined,
   origin: string,
   where: string,
   fail: (c: string, w: string, m: string) => void,
@@ -209,25 +232,33 @@ function checkEntry(
   let record: EntryRecord;
   try {
     record = JSON.parse(text) as EntryRecord;
-    if (canonicalJson(record) !== text) throw new Error('entry is not in RFC 8785 canonical form');
+    if (typeof record !== 'object' || record === null || canonicalEntry(record) !== text) {
+      throw new Error('entry is not in RFC 8785 canonical form');
+    }
   } catch (err) {
     fail('entry', where, `unreadable entry: ${(err as Error).message}`);
     return undefined;
   }
   if (record.origin !== origin) fail('entry', where, `entry of origin ${record.origin}`);
-  let payloadText: string;
+  // v2: the committed bytes themselves are digested; v1: the object is canonicalised first.
+  let bytes: Buffer;
+  let event: Record<string, unknown>;
   try {
-    payloadText = canonicalJson(payload);
-  } catch {
-    fail('payload', where, 'payload missing');
+    if (typeof payload === 'string') {
+      bytes = Buffer.from(payload, 'utf8');
+      event = JSON.parse(payload) as Record<string, unknown>;
+    } else if (typeof payload === 'object' && payload !== null) {
+      bytes = Buffer.from(canonicalJson(payload), 'utf8');
+      event = payload as Record<string, unknown>;
+    } else throw new Error('payload missing');
+  } catch (err) {
+    fail('payload', where, `unreadable payload: ${(err as Error).message}`);
     return record;
   }
-  const sha = createHash('sha256').update(payloadText, 'utf8').digest('hex');
-  if (sha !== record.payloadSha256 || Buffer.byteLength(payloadText, 'utf8') !== record.payloadSize) {
+  if (bytes.length !== record.payloadSize || hash('sha256', bytes, 'hex') !== record.payloadSha256) {
     fail('payload', where, 'payload does not match the digest in its entry');
   }
-  const p = payload as Record<string, unknown>;
-  if (p.id !== record.eventId || p.type !== record.eventType || p.sessionid !== record.sessionId) {
+  if (event?.id !== record.eventId || event?.type !== record.eventType || event?.sessionid !== record.sessionId) {
     fail('payload', where, 'payload id, type or session differ from its entry');
   }
   return record;

@@ -7,8 +7,9 @@ import { appendedEvent } from './appended-event';
 
 /**
  * Announces appended entries as `LedgerAppended`, from the outbox the append transaction
- * fills: at least once, in index order (one drain at a time in this process, and across
- * processes by an advisory lock). A failed publish leaves the entry queued for the next drain.
+ * fills: at least once, each session's in index order (one drain at a time in this process,
+ * and per log across processes by an advisory lock; sessions are published side by side, one
+ * session's entries one after another). A failed publish leaves the entry queued for the next drain.
  */
 @Injectable()
 export class PublicationService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -42,16 +43,29 @@ export class PublicationService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   private async drainOnce(): Promise<void> {
-    const origin = this.config.LEDGER_ORIGIN;
-    await this.repo.whileHoldingPublishLock(origin, async () => {
-      for (;;) {
-        const batch = await this.repo.pendingPublications(origin, 100);
-        if (batch.length === 0) return;
-        for (const row of batch) {
-          await this.publisher.publish(LedgerAppended, appendedEvent(row));
-          await this.repo.removeFromOutbox(origin, row.index);
-        }
-      }
-    });
+    for (const origin of await this.repo.originsWithPending()) {
+      await this.repo.whileHoldingPublishLock(origin, () => this.drain(origin));
+    }
+  }
+
+  private async drain(origin: string): Promise<void> {
+    for (;;) {
+      const batch = await this.repo.pendingPublications(origin, 1_000);
+      if (batch.length === 0) return;
+      const bySession = new Map<string, typeof batch>();
+      for (const row of batch) bySession.set(row.sessionId, [...(bySession.get(row.sessionId) ?? []), row]);
+      const published: number[] = [];
+      const results = await Promise.allSettled(
+        [...bySession.values()].map(async (rows) => {
+          for (const row of rows) {
+            await this.publisher.publish(LedgerAppended, appendedEvent(row));
+            published.push(row.index);
+          }
+        }),
+      );
+      await this.repo.removeFromOutboxMany(origin, published);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
   }
 }
