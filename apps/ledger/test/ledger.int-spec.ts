@@ -5,6 +5,7 @@ import {
   ActionExecuted,
   ActionRequested,
   ActorV1,
+  AlertRaised,
   canonicalJson,
   createEvent,
   deadLetterTopic,
@@ -93,7 +94,11 @@ describe('ledger (real Kafka + PostgreSQL)', () => {
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     publisher = app.get(EventPublisher);
     db = app.get(DataSource);
-    tap = await TopicTap.open(app.get<Kafka>(KAFKA_CLIENT), [LedgerAppended.topic, deadLetterTopic(requestedTopic)]);
+    tap = await TopicTap.open(app.get<Kafka>(KAFKA_CLIENT), [
+      LedgerAppended.topic,
+      deadLetterTopic(requestedTopic),
+      AlertRaised.topic,
+    ]);
     await waitFor(async () => (await get('/health/ready')).status === 200, {
       what: 'ledger to be ready',
       timeoutMs: 30_000,
@@ -215,6 +220,16 @@ describe('ledger (real Kafka + PostgreSQL)', () => {
       'the conflicting duplicate to be dead-lettered',
     );
     expect(letter.headers['verity-dlq-code']).toBe('LEDGER.CONFLICTING_DUPLICATE');
+    const alert = await tap.find(
+      AlertRaised.topic,
+      (m) => m.key === sessionId && JSON.parse(m.value).data.kind === 'ledger.conflicting_duplicate',
+      'alert.raised for the conflicting duplicate',
+    );
+    expect(JSON.parse(alert.value)).toMatchObject({
+      source: '/verity/ledger',
+      causationid: requested.id,
+      data: { severity: 'critical', details: { eventId: requested.id, topic: requestedTopic } },
+    });
     const stored = mine(await entriesOf(actionId), requested.id);
     expect(stored).toHaveLength(1);
     expect(stored[0].event).toEqual(JSON.parse(JSON.stringify(requested)));
@@ -300,6 +315,36 @@ describe('ledger (real Kafka + PostgreSQL)', () => {
     }
     expect(released).toContain(orphan.id);
     expect(mine(await entriesOf(orphan.actionid), orphan.id)).toHaveLength(1);
+  });
+
+  it('stores the consumed offsets with the entries and passes over messages below them', async () => {
+    const partitionOf = async (): Promise<number> => {
+      const entry = mine(await entriesOf(actionId), requested.id)[0];
+      return Number(/shard-(\d+)$/.exec(entry.origin)?.[1] ?? 0);
+    };
+    const partition = await partitionOf();
+    const stored = (await db.query(
+      `SELECT next_offset::text AS next FROM ledger.consumer_offsets WHERE group_id = 'ledger.append' AND topic = $1 AND partition = $2`,
+      [requestedTopic, partition],
+    )) as Array<{ next: string }>;
+    expect(stored).toHaveLength(1);
+    expect(BigInt(stored[0].next)).toBeGreaterThan(0n);
+    // Redelivered below the stored offset (as after a crash before Kafka's commit): not appended again.
+    const fresh = actionRequestedEvent({
+      sessionId,
+      actor,
+      connection: 'ledger-test-db',
+      payloadDigest: 'e'.repeat(64),
+    });
+    const outcomes = await app.get(EntriesService).appendConsumed({
+      groupId: 'ledger.append',
+      topic: requestedTopic,
+      partition,
+      nextOffset: stored[0].next,
+      events: [{ offset: (BigInt(stored[0].next) - 1n).toString(), event: fresh }],
+    });
+    expect(outcomes.map((o) => o.result.outcome)).toEqual(['consumed']);
+    expect(await entriesOf(fresh.actionid)).toEqual([]);
   });
 
   it('rejects UPDATE, DELETE and TRUNCATE on entries in the database itself', async () => {
