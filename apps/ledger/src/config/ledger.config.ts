@@ -10,6 +10,14 @@ export class LedgerConfig {
   LEDGER_ORIGIN = 'verity.local/ledger';
 
   /**
+   * The consumer group that feeds the log. Its offsets are stored with the entries
+   * (`ledger.consumer_offsets`); another group starts from the beginning of every topic.
+   */
+  @IsString()
+  @Matches(/^[a-z][a-z0-9._-]{0,199}$/, { message: 'LEDGER_CONSUMER_GROUP must be a lowercase group id' })
+  LEDGER_CONSUMER_GROUP = 'ledger.append';
+
+  /**
    * How long an event may wait for its cause before it is appended anyway (logged loudly):
    * a cause that never comes must not hold an event out of the ledger forever.
    */

@@ -2,12 +2,10 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AlertRaised, createEvent, LEDGERED_EVENTS } from '@verity/contracts';
 import { EventBatch, EventBatchConsumer, EventPublisher, KAFKA_CLIENT } from '@verity/kafka';
 import { Kafka } from 'kafkajs';
+import { LedgerConfig } from '../config/ledger.config';
 import { PublicationService } from '../publication/publication.service';
 import { LEDGER_SOURCE } from '../publication/appended-event';
 import { ConsumedOutcome, EntriesService } from './entries.service';
-
-/** The ledger's consumer group. */
-export const LEDGER_GROUP = 'ledger.append';
 
 /**
  * Consumes every ledgered event (`LEDGERED_EVENTS` of the contracts registry, so a new ledgered
@@ -26,16 +24,21 @@ export class EntriesConsumer implements OnModuleDestroy {
     private readonly publication: PublicationService,
     private readonly publisher: EventPublisher,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(LedgerConfig) private readonly config: LedgerConfig,
   ) {}
+
+  private get groupId(): string {
+    return this.config.LEDGER_CONSUMER_GROUP;
+  }
 
   async start(): Promise<void> {
     this.consumer = new EventBatchConsumer({
       kafka: this.kafka,
       publisher: this.publisher,
-      groupId: LEDGER_GROUP,
+      groupId: this.groupId,
       definitions: LEDGERED_EVENTS,
       handle: (batch) => this.handle(batch),
-      storedOffsets: (assigned) => this.entries.storedOffsets(LEDGER_GROUP, assigned),
+      storedOffsets: (assigned) => this.entries.storedOffsets(this.groupId, assigned),
     });
     await this.consumer.start();
   }
@@ -52,7 +55,7 @@ export class EntriesConsumer implements OnModuleDestroy {
     const byOffset = new Map(batch.events.map((e) => [e.offset, e]));
     const outcomes = await this.entries.appendConsumed(
       {
-        groupId: LEDGER_GROUP,
+        groupId: this.groupId,
         topic: batch.topic,
         partition: batch.partition,
         nextOffset: batch.nextOffset,
