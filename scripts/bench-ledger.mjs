@@ -150,7 +150,7 @@ console.log(
 
 // 3. offline verification of an evidence bundle of those entries
 await checkpoints.sign();
-const bundle = await evidence.export({ from: 0 });
+const bundle = await evidence.export(0, { from: 0 });
 const bundleJson = JSON.stringify(bundle);
 const parsed = JSON.parse(bundleJson);
 const verifyStarted = performance.now();

@@ -26,7 +26,7 @@ import { TilesService } from './tiles/tiles.service';
 import { TreeNodeEntity } from './tree/tree-node.entity';
 import { TreeRepository } from './tree/tree.repository';
 import { TreeService } from './tree/tree.service';
-import { OutboxEntity } from './publication/outbox.entity';
+import { PublicationCursorEntity } from './publication/publication-cursor.entity';
 import { PublicationService } from './publication/publication.service';
 
 export const LEDGER_APP = 'ledger';
@@ -38,7 +38,7 @@ export const LEDGER_PERSISTENCE = {
     LogStateEntity,
     LedgerEntryEntity,
     ParkedEventEntity,
-    OutboxEntity,
+    PublicationCursorEntity,
     TreeNodeEntity,
     CheckpointEntity,
     ConsumerOffsetEntity,

@@ -23,7 +23,7 @@ export class LedgerConfig {
    */
   @IsInt() @Min(1_000) LEDGER_PARK_TIMEOUT_MS = 10 * 60_000;
 
-  /** How often the outbox is swept for appended entries not yet announced on Kafka. */
+  /** How often the logs are checked for appended entries not yet announced on Kafka. */
   @IsInt() @Min(50) @Max(60_000) LEDGER_OUTBOX_POLL_MS = 1_000;
 
   /** How often a checkpoint is signed when the log has grown (also signed on demand). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, LessThan } from 'typeorm';
+import { PublicationCursorEntity } from '../publication/publication-cursor.entity';
 import { ConsumerOffsetEntity } from './consumer-offset.entity';
-import { OutboxEntity } from '../publication/outbox.entity';
 import { LedgerEntryEntity } from './ledger-entry.entity';
 import { LogStateEntity } from './log-state.entity';
 import { ParkedEventEntity } from './parked-event.entity';
@@ -122,7 +122,7 @@ export class EntriesRepository {
     if (ids.length > 0) await tx.delete(ParkedEventEntity, ids);
   }
 
-  /** Inserts entries and queues their announcements, in multi-row statements (unnest of column arrays). */
+  /** Inserts entries in multi-row statements (unnest of column arrays). */
   async insertEntries(tx: EntityManager, entries: NewEntry[]): Promise<void> {
     for (let i = 0; i < entries.length; i += 5_000) {
       const chunk = entries.slice(i, i + 5_000);
@@ -146,10 +146,6 @@ export class EntriesRepository {
           column('payloadSha256'),
         ],
       );
-      await tx.query(`INSERT INTO ledger.outbox (origin, index) SELECT * FROM unnest($1::text[], $2::bigint[])`, [
-        column('origin'),
-        column('index'),
-      ]);
     }
   }
 
@@ -175,14 +171,26 @@ export class EntriesRepository {
     return this.db.manager.findOne(LedgerEntryEntity, { where: { origin, index } });
   }
 
-  /** Origins (logs) with entries not yet announced. */
+  /** Logs with entries past their publication cursor (a log without a cursor starts at 0). */
   async originsWithPending(): Promise<string[]> {
-    const rows = (await this.db.query(`SELECT DISTINCT origin FROM ledger.outbox`)) as Array<{ origin: string }>;
+    const rows = (await this.db.query(
+      `SELECT s.origin FROM ledger.log_state s LEFT JOIN ledger.publication p ON p.origin = s.origin
+        WHERE s.size > COALESCE(p.next_index, 0) ORDER BY s.origin`,
+    )) as Array<{ origin: string }>;
     return rows.map((r) => r.origin);
   }
 
-  async removeFromOutboxMany(origin: string, indices: number[]): Promise<void> {
-    await this.db.query(`DELETE FROM ledger.outbox WHERE origin = $1 AND index = ANY($2::bigint[])`, [origin, indices]);
+  async publicationCursor(origin: string): Promise<number> {
+    const row = await this.db.manager.findOne(PublicationCursorEntity, { where: { origin } });
+    return row?.nextIndex ?? 0;
+  }
+
+  async advancePublication(origin: string, nextIndex: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO ledger.publication (origin, next_index) VALUES ($1, $2)
+       ON CONFLICT (origin) DO UPDATE SET next_index = GREATEST(ledger.publication.next_index, EXCLUDED.next_index), updated_at = now()`,
+      [origin, nextIndex],
+    );
   }
 
   /** Entries [from, to) in index order. */
@@ -204,17 +212,6 @@ export class EntriesRepository {
     return this.db.manager.find(LedgerEntryEntity, { where: { actionId }, order: { origin: 'ASC', index: 'ASC' } });
   }
 
-  /** Entries still to be announced, in index order. */
-  async pendingPublications(origin: string, limit: number): Promise<LedgerEntryEntity[]> {
-    return this.db.manager
-      .createQueryBuilder(LedgerEntryEntity, 'e')
-      .innerJoin(OutboxEntity, 'o', 'o.origin = e.origin AND o.index = e.index')
-      .where('e.origin = :origin', { origin })
-      .orderBy('e.index', 'ASC')
-      .limit(limit)
-      .getMany();
-  }
-
   /**
    * Runs `work` only if no other process is announcing this origin's entries (a session-level
    * advisory lock), so announcements leave in index order. Returns false when another holds it.
@@ -223,7 +220,7 @@ export class EntriesRepository {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
-      const key = `ledger.outbox:${origin}`;
+      const key = `ledger.publication:${origin}`;
       const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [key])) as Array<{
         locked: boolean;
       }>;

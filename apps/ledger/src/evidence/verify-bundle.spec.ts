@@ -137,6 +137,17 @@ describe('offline verifier: genuine bundles', () => {
     expect(verify(b).failures).toEqual([expect.objectContaining({ check: 'payload', where: 'index 3' })]);
   });
 
+  it('accepts entries whose strings need escapes or are not ASCII (checked by the generic canonicaliser)', () => {
+    const odd = events(6).map((e, i) => ({ ...e, sessionid: i % 2 ? 's "quoted" \\ \u0001' : 'sessión ✓' }));
+    expect(verify(bundleOf(odd, [6])).failures).toEqual([]);
+  });
+
+  it('rejects an entry that is valid JSON but not in canonical form', () => {
+    const b = clone(bundleOf(list, [20]));
+    b.entries[4].entry = b.entries[4].entry.replace('{"eventId":', '{ "eventId":');
+    expect(verify(b).failures).toContainEqual(expect.objectContaining({ check: 'entry', where: 'index 4' }));
+  });
+
   it('accepts a checkpoint the auditor kept from before, when the log extends it', () => {
     const earlier = bundleOf(list.slice(0, 9), [9]);
     expect(verify(bundleOf(list, [5, 12, 20]), earlier.checkpoints[0]).failures).toEqual([]);

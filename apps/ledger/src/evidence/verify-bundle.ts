@@ -201,25 +201,37 @@ function openCheckpoint(
   return undefined;
 }
 
-const ENTRY_KEYS = 'eventId,eventType,occurredAt,origin,payloadSha256,payloadSize,schema,sessionId,sessionSeq';
+// A v1 entry record in RFC 8785 form, when none of its strings needs an escape: keys sorted,
+// strings quoted as they are, non-negative integers in plain decimal. Text that matches is
+// canonical by construction; anything else goes through the generic parse-and-canonicalise check.
+const S = '"([^"\\\\\\u0000-\\u001f\\ud800-\\udfff]*)"';
+const N = '(0|[1-9][0-9]{0,15})';
+const CANONICAL_ENTRY = new RegExp(
+  `^\\{"eventId":${S},"eventType":${S},"occurredAt":${S},"origin":${S},"payloadSha256":${S},` +
+    `"payloadSize":${N},"schema":${N},"sessionId":${S},"sessionSeq":${N}\\}$`,
+);
 
-/**
- * RFC 8785 form of an entry record with exactly the v1 keys (sorted, strings as JSON.stringify
- * writes them, integers plain): the same bytes `canonicalize` gives, without its generic walk.
- * Anything else falls back to the generic canonicaliser.
- */
-function canonicalEntry(r: EntryRecord): string {
-  const integers = [r.schema, r.sessionSeq, r.payloadSize].every((n) => Number.isSafeInteger(n));
-  const strings = [r.eventId, r.eventType, r.occurredAt, r.origin, r.payloadSha256, r.sessionId].every(
-    (s) => typeof s === 'string',
-  );
-  if (!integers || !strings || Object.keys(r).sort().join(',') !== ENTRY_KEYS) return canonicalJson(r);
-  const q = JSON.stringify;
-  return (
-    `{"eventId":${q(r.eventId)},"eventType":${q(r.eventType)},"occurredAt":${q(r.occurredAt)},"origin":${q(r.origin)},` +
-    `"payloadSha256":${q(r.payloadSha256)},"payloadSize":${r.payloadSize},"schema":${r.schema},` +
-    `"sessionId":${q(r.sessionId)},"sessionSeq":${r.sessionSeq}}`
-  );
+function readEntry(text: string): EntryRecord {
+  const m = CANONICAL_ENTRY.exec(text);
+  if (m) {
+    const record: EntryRecord = {
+      eventId: m[1],
+      eventType: m[2],
+      occurredAt: m[3],
+      origin: m[4],
+      payloadSha256: m[5],
+      payloadSize: Number(m[6]),
+      schema: Number(m[7]),
+      sessionId: m[8],
+      sessionSeq: Number(m[9]),
+    };
+    if (Number.isSafeInteger(record.payloadSize) && Number.isSafeInteger(record.sessionSeq)) return record;
+  }
+  const record = JSON.parse(text) as EntryRecord;
+  if (typeof record !== 'object' || record === null || canonicalJson(record) !== text) {
+    throw new Error('entry is not in RFC 8785 canonical form');
+  }
+  return record;
 }
 
 function checkEntry(
@@ -231,31 +243,32 @@ function checkEntry(
 ): EntryRecord | undefined {
   let record: EntryRecord;
   try {
-    record = JSON.parse(text) as EntryRecord;
-    if (typeof record !== 'object' || record === null || canonicalEntry(record) !== text) {
-      throw new Error('entry is not in RFC 8785 canonical form');
-    }
+    record = readEntry(text);
   } catch (err) {
     fail('entry', where, `unreadable entry: ${(err as Error).message}`);
     return undefined;
   }
   if (record.origin !== origin) fail('entry', where, `entry of origin ${record.origin}`);
   // v2: the committed bytes themselves are digested; v1: the object is canonicalised first.
-  let bytes: Buffer;
+  let bytes: string;
   let event: Record<string, unknown>;
   try {
     if (typeof payload === 'string') {
-      bytes = Buffer.from(payload, 'utf8');
+      bytes = payload;
       event = JSON.parse(payload) as Record<string, unknown>;
     } else if (typeof payload === 'object' && payload !== null) {
-      bytes = Buffer.from(canonicalJson(payload), 'utf8');
+      bytes = canonicalJson(payload);
       event = payload as Record<string, unknown>;
     } else throw new Error('payload missing');
   } catch (err) {
     fail('payload', where, `unreadable payload: ${(err as Error).message}`);
     return record;
   }
-  if (bytes.length !== record.payloadSize || hash('sha256', bytes, 'hex') !== record.payloadSha256) {
+  // crypto.hash digests a string as its UTF-8 bytes.
+  if (
+    Buffer.byteLength(bytes, 'utf8') !== record.payloadSize ||
+    hash('sha256', bytes, 'hex') !== record.payloadSha256
+  ) {
     fail('payload', where, 'payload does not match the digest in its entry');
   }
   if (event?.id !== record.eventId || event?.type !== record.eventType || event?.sessionid !== record.sessionId) {

@@ -6,8 +6,8 @@ import { EntriesRepository } from '../entries/entries.repository';
 import { appendedEvent } from './appended-event';
 
 /**
- * Announces appended entries as `LedgerAppended`, from the outbox the append transaction
- * fills: at least once, each session's in index order (one drain at a time in this process,
+ * Announces appended entries as `LedgerAppended`, every entry past its log's publication
+ * cursor: at least once, each session's in index order (one drain at a time in this process,
  * and per log across processes by an advisory lock; sessions are published side by side, one
  * session's entries one after another). A failed publish leaves the entry queued for the next drain.
  */
@@ -25,7 +25,9 @@ export class PublicationService implements OnApplicationBootstrap, OnModuleDestr
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.flush().catch((err: Error) => this.logger.warn({ err: err.message }, 'outbox drain failed; will retry'));
+      this.flush().catch((err: Error) =>
+        this.logger.warn({ err: err.message }, 'announcing appended entries failed; will retry'),
+      );
     }, this.config.LEDGER_OUTBOX_POLL_MS);
     this.timer.unref();
   }
@@ -50,22 +52,21 @@ export class PublicationService implements OnApplicationBootstrap, OnModuleDestr
 
   private async drain(origin: string): Promise<void> {
     for (;;) {
-      const batch = await this.repo.pendingPublications(origin, 1_000);
+      const from = await this.repo.publicationCursor(origin);
+      const batch = await this.repo.range(origin, from, from + 1_000);
       if (batch.length === 0) return;
       const bySession = new Map<string, typeof batch>();
       for (const row of batch) bySession.set(row.sessionId, [...(bySession.get(row.sessionId) ?? []), row]);
-      const published: number[] = [];
       const results = await Promise.allSettled(
         [...bySession.values()].map(async (rows) => {
           for (const row of rows) {
             await this.publisher.publish(LedgerAppended, appendedEvent(row));
-            published.push(row.index);
           }
         }),
       );
-      await this.repo.removeFromOutboxMany(origin, published);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
+      if (failed) throw failed.reason; // the cursor stays: the batch is announced again (at least once)
+      await this.repo.advancePublication(origin, from + batch.length);
     }
   }
 }
