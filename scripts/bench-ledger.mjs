@@ -189,7 +189,7 @@ if (KAFKA_EVENTS > 0) await kafkaRun(KAFKA_EVENTS);
 async function kafkaRun(count) {
   const { Kafka, logLevel, Partitioners } = require('kafkajs');
   const { EventPublisher } = require('../dist/libs/kafka/src/index.js');
-  const { ActionRequested } = require('../dist/libs/contracts/src/index.js');
+  const { ActionDenied } = require('../dist/libs/contracts/src/index.js');
   const { EntriesConsumer } = require('../dist/apps/ledger/src/entries/entries.consumer.js');
   const { PublicationService } = require('../dist/apps/ledger/src/publication/publication.service.js');
   const kafka = new Kafka({
@@ -216,12 +216,14 @@ async function kafkaRun(count) {
   await admin.disconnect();
   const ids = [];
   for (let done = 0; done < count; done += 2_000) {
+    // Denied events: a ledgered topic nothing but the ledger consumes, so the benchmark's load
+    // does not reach other services sharing the broker.
     const messages = Array.from({ length: Math.min(2_000, count - done) }, (_, k) => {
-      const e = event(done + k);
+      const e = { ...event(done + k), type: ActionDenied.type, data: { reasons: ['benchmark'], policyIds: ['p1'] } };
       ids.push(e.id);
       return { key: e.sessionid, value: JSON.stringify(e) };
     });
-    await producer.send({ topic: ActionRequested.topic, messages });
+    await producer.send({ topic: ActionDenied.topic, messages });
   }
   await producer.disconnect();
   const kafkaConfig = { ...config, LEDGER_ORIGIN: kafkaOrigin, LEDGER_CONSUMER_GROUP: group };

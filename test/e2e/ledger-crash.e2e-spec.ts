@@ -7,23 +7,14 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  ActionDecided,
-  ActionRequested,
-  ActorV1,
-  createEvent,
-  EventEnvelope,
-  LEDGERED_EVENTS,
-  newId,
-} from '@verity/contracts';
-import { actionRequestedEvent, REPO_ROOT, testDatabaseUrl, testKafkaBrokers, waitFor } from '@verity/testing';
+import { ActionDenied, ActorV1, createEvent, EventEnvelope, LEDGERED_EVENTS, newId } from '@verity/contracts';
+import { REPO_ROOT, testDatabaseUrl, testKafkaBrokers, waitFor } from '@verity/testing';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 
 jest.setTimeout(240_000);
 
 const actor: ActorV1 = { subject: 'crash-test', issuer: 'urn:test', kind: 'agent', actingParties: [], groups: [] };
-
 interface Shard {
   shard: number;
   origin: string;
@@ -126,50 +117,34 @@ describe('ledger crash under load', () => {
   });
 
   it('has every event exactly once after a SIGKILL mid-batch, and each shard verifies', async () => {
-    // 6,000 requested events over 300 sessions, each fifth followed by its decided event (which
-    // may arrive first: another topic), and a few messages that are not events at all.
-    const events: Array<EventEnvelope<object>> = [];
-    for (let i = 0; i < 6_000; i++) {
-      const requested = actionRequestedEvent({
-        sessionId: `crash-${run}-${i % 300}`,
+    // 4,000 denied events over 200 sessions (a topic only the ledger consumes, so the load does not
+    // reach other services on the same broker), spread over every ledgered partition, plus a few
+    // messages that are not events at all.
+    const events: Array<EventEnvelope<object>> = Array.from({ length: 4_000 }, (_, i) =>
+      createEvent(ActionDenied, {
+        source: '/verity/gateway',
+        actionId: newId(),
+        sessionId: `crash-${run}-${i % 200}`,
         actor,
-        connection: 'crash-db',
-        sql: `SELECT ${i}`,
-      });
-      events.push(requested);
-      if (i % 5 === 0) {
-        events.push(
-          createEvent(ActionDecided, {
-            source: '/verity/policy',
-            actionId: requested.actionid,
-            sessionId: requested.sessionid,
-            actor,
-            causationId: requested.id,
-            data: { decision: 'allow', reasons: ['crash test'], policyIds: [], bundleRevision: 'r1', obligations: {} },
-          }),
-        );
-      }
-    }
+        data: { reasons: [`crash test ${i}`], policyIds: ['p1'] },
+      }),
+    );
     const send = async (chunk: Array<EventEnvelope<object>>, garbage: boolean) => {
-      const byTopic = new Map<string, Array<{ key: string; value: string }>>();
-      for (const e of chunk) {
-        const topic = e.type === ActionDecided.type ? ActionDecided.topic : ActionRequested.topic;
-        byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: e.sessionid, value: JSON.stringify(e) }]);
-      }
-      if (garbage) byTopic.get(ActionRequested.topic)?.push({ key: `crash-${run}-0`, value: '{"not": an event' });
-      await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      const messages = chunk.map((e) => ({ key: e.sessionid, value: JSON.stringify(e) }));
+      if (garbage) messages.push({ key: `crash-${run}-0`, value: '{"not": an event' });
+      await producer.send({ topic: ActionDenied.topic, messages });
     };
 
     // Produce in chunks while the ledger appends; kill it once part of the load is in the log.
     let sent = 0;
     const producing = (async () => {
-      for (let i = 0; i < events.length; i += 300) {
-        await send(events.slice(i, i + 300), i % 1_500 === 0);
-        sent = i + 300;
+      for (let i = 0; i < events.length; i += 200) {
+        await send(events.slice(i, i + 200), i % 1_000 === 0);
+        sent = i + 200;
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
-    await waitFor(async () => (await ledgered()) >= 1_500, {
+    await waitFor(async () => (await ledgered()) >= 1_000, {
       timeoutMs: 120_000,
       what: 'part of the load to be ledgered',
     });
