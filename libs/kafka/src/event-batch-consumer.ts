@@ -87,7 +87,8 @@ export class EventBatchConsumer {
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       allowAutoTopicCreation: false,
-      maxBytesPerPartition: this.options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+      // Bounded batches: a batch is one transaction, and heartbeats wait for it.
+      maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1024 * 1024,
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -192,7 +193,7 @@ export class EventBatchConsumer {
         );
         if (!payload.isRunning() || payload.isStale()) {
           stop({ outcome: 'failed' });
-          throw err; // the partition moved on (rebalance or shutdown): whoever owns it redoes the batch
+          return; // the partition moved on (rebalance or shutdown): nothing is committed, its next owner redoes the batch
         }
         await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5_000)));
         await payload.heartbeat();
