@@ -3,6 +3,7 @@ import { DomainError } from '@verity/contracts';
 import { formatCheckpoint, signNote, verifyConsistency } from '@verity/merkle';
 import path from 'node:path';
 import { LedgerConfig } from '../config/ledger.config';
+import { shardOf } from '../shards/shard';
 import { frontierOf, TreeService } from '../tree/tree.service';
 import { CheckpointEntity } from './checkpoint.entity';
 import { CheckpointsRepository } from './checkpoints.repository';
@@ -54,9 +55,11 @@ export class CheckpointsService implements OnApplicationBootstrap, OnModuleDestr
     clearInterval(this.timer);
   }
 
-  /** Signs every shard's log that has grown since its last checkpoint. */
+  /** Signs every shard's log of this ledger (not other origins sharing the database) that has grown. */
   async signAll(): Promise<void> {
-    for (const origin of await this.repo.grownOrigins()) await this.sign(origin);
+    for (const origin of await this.repo.grownOrigins()) {
+      if (shardOf(this.origin, origin) !== undefined) await this.sign(origin);
+    }
   }
 
   /** Signs a log's current tree unless its latest checkpoint already covers it; returns the latest. */

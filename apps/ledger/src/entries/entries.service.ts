@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { LedgerConfig } from '../config/ledger.config';
-import { shardOrigin } from '../shards/shard';
+import { shardOf, shardOrigin } from '../shards/shard';
 import { TreeService } from '../tree/tree.service';
 import { BatchAppender, EventOutcome } from './batch-appender';
 import { EntriesRepository, NewEntry } from './entries.repository';
@@ -139,7 +139,10 @@ export class EntriesService implements OnModuleInit, OnModuleDestroy {
   async releaseStaleParked(now = new Date()): Promise<NewEntry[]> {
     const before = new Date(now.getTime() - this.config.LEDGER_PARK_TIMEOUT_MS);
     const stale = await this.repo.transaction((tx) => this.repo.staleParked(tx, before, 100));
-    const origins = [...new Set(stale.map((p) => p.origin ?? this.config.LEDGER_ORIGIN))];
+    // Only this ledger's shards (other ledgers may share the database).
+    const origins = [...new Set(stale.map((p) => p.origin ?? this.config.LEDGER_ORIGIN))].filter(
+      (o) => shardOf(this.config.LEDGER_ORIGIN, o) !== undefined,
+    );
     const appended: NewEntry[] = [];
     for (const origin of origins) {
       appended.push(

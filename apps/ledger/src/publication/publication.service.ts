@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { LedgerAppended } from '@verity/contracts';
 import { EventPublisher } from '@verity/kafka';
 import { LedgerConfig } from '../config/ledger.config';
+import { shardOf } from '../shards/shard';
 import { EntriesRepository } from '../entries/entries.repository';
 import { appendedEvent } from './appended-event';
 
@@ -46,6 +47,7 @@ export class PublicationService implements OnApplicationBootstrap, OnModuleDestr
 
   private async drainOnce(): Promise<void> {
     for (const origin of await this.repo.originsWithPending()) {
+      if (shardOf(this.config.LEDGER_ORIGIN, origin) === undefined) continue; // another ledger's log
       await this.repo.whileHoldingPublishLock(origin, () => this.drain(origin));
     }
   }
