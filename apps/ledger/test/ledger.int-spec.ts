@@ -50,7 +50,7 @@ function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 describe('ledger (real Kafka + PostgreSQL)', () => {
   let app: INestApplication;
@@ -112,11 +112,10 @@ describe('ledger (real Kafka + PostgreSQL)', () => {
 
   it('parks an event that arrives before its cause, then appends both once, in causal order', async () => {
     await publisher.publish(ActionDecided, decided);
+    // The group may first have to catch up with what other tests left on the topics (redeliveries).
     await waitFor(
       async () => (await db.query('SELECT 1 FROM ledger.parked WHERE event_id = $1', [decided.id])).length === 1,
-      {
-        what: 'decided to be parked',
-      },
+      { what: 'decided to be parked', timeoutMs: 90_000 },
     );
     expect(mine(await entriesOf(actionId), decided.id)).toEqual([]);
 
