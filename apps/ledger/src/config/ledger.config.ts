@@ -1,4 +1,4 @@
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
 /** Ledger settings; names are the environment variables. */
 export class LedgerConfig {
@@ -22,6 +22,13 @@ export class LedgerConfig {
    * a cause that never comes must not hold an event out of the ledger forever.
    */
   @IsInt() @Min(1_000) LEDGER_PARK_TIMEOUT_MS = 10 * 60_000;
+
+  /**
+   * Whether appended entries are announced as `LedgerAppended` (what the audit view is built
+   * from). Off only for a log nothing reads from Kafka (the crash test's, a benchmark's), so its
+   * load does not reach the audit service's group.
+   */
+  @IsBoolean() LEDGER_ANNOUNCE = true;
 
   /** How often the logs are checked for appended entries not yet announced on Kafka. */
   @IsInt() @Min(50) @Max(60_000) LEDGER_OUTBOX_POLL_MS = 1_000;

@@ -25,6 +25,7 @@ export class PublicationService implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.LEDGER_ANNOUNCE) return;
     this.timer = setInterval(() => {
       this.flush().catch((err: Error) =>
         this.logger.warn({ err: err.message }, 'announcing appended entries failed; will retry'),
@@ -40,6 +41,7 @@ export class PublicationService implements OnApplicationBootstrap, OnModuleDestr
 
   /** Publishes everything queued so far; rejects if a publish fails (the entry stays queued). */
   flush(): Promise<void> {
+    if (!this.config.LEDGER_ANNOUNCE) return Promise.resolve();
     const run = this.queue.then(() => this.drainOnce());
     this.queue = run.catch(() => undefined);
     return run;
