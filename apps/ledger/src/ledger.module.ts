@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { loadConfig } from '@verity/config';
-import { ConsumerOptions } from '@verity/kafka';
 import { PlatformModule } from '@verity/platform';
 import { LedgerConfig } from './config/ledger.config';
 import { EntriesConsumer } from './entries/entries.consumer';
@@ -14,6 +13,8 @@ import { CheckpointEntity } from './checkpoints/checkpoint.entity';
 import { CheckpointsController } from './checkpoints/checkpoints.controller';
 import { CheckpointsRepository } from './checkpoints/checkpoints.repository';
 import { CheckpointsService } from './checkpoints/checkpoints.service';
+import { ConsumerOffsetEntity } from './entries/consumer-offset.entity';
+import { BatchOffsetsShards1795800000000 } from './migrations/1795800000000-batch-offsets-shards';
 import { CreateLedger1795634985291 } from './migrations/1795634985291-create-ledger';
 import { EvidenceController } from './evidence/evidence.controller';
 import { EvidenceService } from './evidence/evidence.service';
@@ -25,35 +26,34 @@ import { TilesService } from './tiles/tiles.service';
 import { TreeNodeEntity } from './tree/tree-node.entity';
 import { TreeRepository } from './tree/tree.repository';
 import { TreeService } from './tree/tree.service';
-import { OutboxEntity } from './publication/outbox.entity';
+import { PublicationCursorEntity } from './publication/publication-cursor.entity';
 import { PublicationService } from './publication/publication.service';
 
 export const LEDGER_APP = 'ledger';
 
-/** The ledger's one consumer group: every ledgered event, from the beginning of each topic. */
-export const LEDGER_CONSUMERS: ConsumerOptions[] = [{ groupId: 'ledger.append', fromBeginning: true }];
-
 /** The ledger's schema, tables and migrations (also used by scripts/bench-ledger.mjs). */
 export const LEDGER_PERSISTENCE = {
   schema: 'ledger',
-  entities: [LogStateEntity, LedgerEntryEntity, ParkedEventEntity, OutboxEntity, TreeNodeEntity, CheckpointEntity],
-  migrations: [CreateLedger1795634985291, MerkleTreeCheckpoints1795700000000],
+  entities: [
+    LogStateEntity,
+    LedgerEntryEntity,
+    ParkedEventEntity,
+    PublicationCursorEntity,
+    TreeNodeEntity,
+    CheckpointEntity,
+    ConsumerOffsetEntity,
+  ],
+  migrations: [CreateLedger1795634985291, MerkleTreeCheckpoints1795700000000, BatchOffsetsShards1795800000000],
 };
 
 @Module({
   imports: [PlatformModule.forApp({ app: LEDGER_APP, persistence: LEDGER_PERSISTENCE })],
-  controllers: [
-    EntriesController,
-    EntriesConsumer,
-    CheckpointsController,
-    ProofsController,
-    EvidenceController,
-    TilesController,
-  ],
+  controllers: [EntriesController, CheckpointsController, ProofsController, EvidenceController, TilesController],
   providers: [
     { provide: LedgerConfig, useFactory: () => loadConfig(LedgerConfig) },
     EntriesRepository,
     EntriesService,
+    EntriesConsumer,
     PublicationService,
     TreeRepository,
     TreeService,

@@ -5,6 +5,7 @@ import {
   ActionExecuted,
   ActionRequested,
   ActorV1,
+  AlertRaised,
   canonicalJson,
   createEvent,
   deadLetterTopic,
@@ -17,7 +18,8 @@ import { bootstrapService } from '@verity/platform';
 import { actionRequestedEvent, TopicTap, useTestEnvironment, waitFor } from '@verity/testing';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { LEDGER_APP, LEDGER_CONSUMERS, LedgerModule } from '../src/ledger.module';
+import { EntriesConsumer } from '../src/entries/entries.consumer';
+import { LEDGER_APP, LedgerModule } from '../src/ledger.module';
 import { LedgerConfig } from '../src/config/ledger.config';
 import { EntriesService } from '../src/entries/entries.service';
 
@@ -48,7 +50,7 @@ function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 describe('ledger (real Kafka + PostgreSQL)', () => {
   let app: INestApplication;
@@ -87,11 +89,16 @@ describe('ledger (real Kafka + PostgreSQL)', () => {
 
   beforeAll(async () => {
     useTestEnvironment(process.env.LOG_LEVEL ? {} : { LOG_LEVEL: 'warn' });
-    app = await bootstrapService(LedgerModule, { app: LEDGER_APP, port: 0, consumers: LEDGER_CONSUMERS });
+    app = await bootstrapService(LedgerModule, { app: LEDGER_APP, port: 0, consumers: [] });
+    await app.get(EntriesConsumer).start();
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     publisher = app.get(EventPublisher);
     db = app.get(DataSource);
-    tap = await TopicTap.open(app.get<Kafka>(KAFKA_CLIENT), [LedgerAppended.topic, deadLetterTopic(requestedTopic)]);
+    tap = await TopicTap.open(app.get<Kafka>(KAFKA_CLIENT), [
+      LedgerAppended.topic,
+      deadLetterTopic(requestedTopic),
+      AlertRaised.topic,
+    ]);
     await waitFor(async () => (await get('/health/ready')).status === 200, {
       what: 'ledger to be ready',
       timeoutMs: 30_000,
@@ -105,11 +112,10 @@ describe('ledger (real Kafka + PostgreSQL)', () => {
 
   it('parks an event that arrives before its cause, then appends both once, in causal order', async () => {
     await publisher.publish(ActionDecided, decided);
+    // The group may first have to catch up with what other tests left on the topics (redeliveries).
     await waitFor(
       async () => (await db.query('SELECT 1 FROM ledger.parked WHERE event_id = $1', [decided.id])).length === 1,
-      {
-        what: 'decided to be parked',
-      },
+      { what: 'decided to be parked', timeoutMs: 90_000 },
     );
     expect(mine(await entriesOf(actionId), decided.id)).toEqual([]);
 
@@ -132,9 +138,11 @@ describe('ledger (real Kafka + PostgreSQL)', () => {
       [both[1], decided],
     ] as Array<[EntryView, EventEnvelope<object>]>) {
       const canonical = canonicalJson(JSON.parse(JSON.stringify(sent)));
+      // One log per partition: the session's partition decides the shard (shard 0 keeps the origin).
+      expect(view.origin).toMatch(/^verity\.local\/ledger(\/shard-[1-9]\d*)?$/);
       expect(view.entry).toEqual({
         schema: 1,
-        origin: 'verity.local/ledger',
+        origin: view.origin,
         eventId: sent.id,
         eventType: sent.type,
         sessionId,
@@ -145,7 +153,8 @@ describe('ledger (real Kafka + PostgreSQL)', () => {
       });
       expect(view.leafHash).toBe(expectedLeaf(view.entry));
       expect(view.event).toEqual(JSON.parse(JSON.stringify(sent)));
-      expect((await get(`/v1/ledger/entries/${view.index}`)).body).toMatchObject({
+      const shard = /shard-(\d+)$/.exec(view.origin)?.[1] ?? '0';
+      expect((await get(`/v1/ledger/entries/${view.index}?shard=${shard}`)).body).toMatchObject({
         index: view.index,
         leafHash: view.leafHash,
         entry: view.entry,
@@ -210,6 +219,16 @@ describe('ledger (real Kafka + PostgreSQL)', () => {
       'the conflicting duplicate to be dead-lettered',
     );
     expect(letter.headers['verity-dlq-code']).toBe('LEDGER.CONFLICTING_DUPLICATE');
+    const alert = await tap.find(
+      AlertRaised.topic,
+      (m) => m.key === sessionId && JSON.parse(m.value).data.kind === 'ledger.conflicting_duplicate',
+      'alert.raised for the conflicting duplicate',
+    );
+    expect(JSON.parse(alert.value)).toMatchObject({
+      source: '/verity/ledger',
+      causationid: requested.id,
+      data: { severity: 'critical', details: { eventId: requested.id, topic: requestedTopic } },
+    });
     const stored = mine(await entriesOf(actionId), requested.id);
     expect(stored).toHaveLength(1);
     expect(stored[0].event).toEqual(JSON.parse(JSON.stringify(requested)));
@@ -295,6 +314,36 @@ describe('ledger (real Kafka + PostgreSQL)', () => {
     }
     expect(released).toContain(orphan.id);
     expect(mine(await entriesOf(orphan.actionid), orphan.id)).toHaveLength(1);
+  });
+
+  it('stores the consumed offsets with the entries and passes over messages below them', async () => {
+    const partitionOf = async (): Promise<number> => {
+      const entry = mine(await entriesOf(actionId), requested.id)[0];
+      return Number(/shard-(\d+)$/.exec(entry.origin)?.[1] ?? 0);
+    };
+    const partition = await partitionOf();
+    const stored = (await db.query(
+      `SELECT next_offset::text AS next FROM ledger.consumer_offsets WHERE group_id = 'ledger.append' AND topic = $1 AND partition = $2`,
+      [requestedTopic, partition],
+    )) as Array<{ next: string }>;
+    expect(stored).toHaveLength(1);
+    expect(BigInt(stored[0].next)).toBeGreaterThan(0n);
+    // Redelivered below the stored offset (as after a crash before Kafka's commit): not appended again.
+    const fresh = actionRequestedEvent({
+      sessionId,
+      actor,
+      connection: 'ledger-test-db',
+      payloadDigest: 'e'.repeat(64),
+    });
+    const outcomes = await app.get(EntriesService).appendConsumed({
+      groupId: 'ledger.append',
+      topic: requestedTopic,
+      partition,
+      nextOffset: stored[0].next,
+      events: [{ offset: (BigInt(stored[0].next) - 1n).toString(), event: fresh }],
+    });
+    expect(outcomes.map((o) => o.result.outcome)).toEqual(['consumed']);
+    expect(await entriesOf(fresh.actionid)).toEqual([]);
   });
 
   it('rejects UPDATE, DELETE and TRUNCATE on entries in the database itself', async () => {

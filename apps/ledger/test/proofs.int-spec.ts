@@ -148,7 +148,8 @@ describe('ledger checkpoints, proofs and evidence (real PostgreSQL)', () => {
     expect(part.body.manifest).toMatchObject({ from: 30, to: 35 });
     expect(verifyBundle(part.body, { pinnedKeys: [key], previous: kept }).failures).toEqual([]);
     const tampered = JSON.parse(JSON.stringify(whole.body)) as EvidenceBundle;
-    (tampered.entries[3].payload as { data: { connection: string } }).data.connection = 'elsewhere';
+    // v2 bundles carry each payload as the bytes committed; tamper with those.
+    tampered.entries[3].payload = (tampered.entries[3].payload as string).replace('proofs-db', 'elsewhere');
     expect(verifyBundle(tampered, { pinnedKeys: [key] }).failures).toContainEqual(
       expect.objectContaining({ check: 'payload', where: 'index 3' }),
     );
@@ -213,6 +214,56 @@ describe('ledger checkpoints, proofs and evidence (real PostgreSQL)', () => {
     expect((await entries.appendBatch([decided]))[0].outcome).toBe('duplicate');
     const parked = await db.query(`SELECT 1 FROM ledger.parked WHERE event_id = $1`, [decided.id]);
     expect(parked).toHaveLength(0);
+  });
+
+  it('keeps one log per shard: its own origin, indices, checkpoints, proofs, evidence and tiles', async () => {
+    const shard = 3;
+    const shardOrigin = `${origin}/shard-${shard}`;
+    const events = Array.from({ length: 5 }, (_, i) =>
+      actionRequestedEvent({ sessionId: `shard-${sessionId}`, actor, connection: 'proofs-db', sql: `SELECT ${i}` }),
+    );
+    const results = await entries.appendBatch(events, shard);
+    const appended = results.flatMap((r) => (r.outcome === 'appended' ? r.entries : []));
+    expect(appended.map((e) => [e.origin, e.index])).toEqual(events.map((_, i) => [shardOrigin, i]));
+
+    const signed = await call<CheckpointView>('POST', `/v1/ledger/checkpoint?shard=${shard}`);
+    expect(signed.body).toMatchObject({ origin: shardOrigin, size: 5 });
+    expect(signed.body.note.startsWith(`${shardOrigin}\n5\n`)).toBe(true);
+    const shards = await call<{ shards: Array<{ shard: number; origin: string; size: number }> }>(
+      'GET',
+      '/v1/ledger/shards',
+    );
+    expect(shards.body.shards).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ shard: 0, origin }),
+        expect.objectContaining({ shard, origin: shardOrigin, size: 5 }),
+      ]),
+    );
+
+    const entry = await call<{ origin: string; leafHash: string; proof: Proof }>(
+      'GET',
+      `/v1/ledger/entries/2?shard=${shard}`,
+    );
+    expect(entry.body.origin).toBe(shardOrigin);
+    const root = new MerkleTree(appended.map((e) => Buffer.from(e.leafHash, 'hex'))).root();
+    expect(verifyInclusion(2, 5, Buffer.from(entry.body.leafHash, 'hex'), entry.body.proof.hashes.map(b64), root)).toBe(
+      true,
+    );
+    expect((await call('GET', `/v1/ledger/entries/5?shard=${shard}`)).status).toBe(404);
+    expect((await call('GET', `/v1/ledger/entries/0?shard=-1`)).status).toBe(400);
+
+    const key = (await call<{ verifierKey: string }>('GET', '/v1/ledger/public-key')).body.verifierKey;
+    const bundle = await call<EvidenceBundle>('GET', `/v1/ledger/evidence?shard=${shard}`);
+    expect(bundle.body.manifest).toMatchObject({ origin: shardOrigin, from: 0, to: 5 });
+    expect(verifyBundle(bundle.body, { pinnedKeys: [key] }).failures).toEqual([]);
+
+    const note = await (await fetch(`${base}/v1/ledger/shards/${shard}/tlog/checkpoint`)).text();
+    expect(note).toBe(signed.body.note);
+    const tile = await fetch(`${base}/v1/ledger/shards/${shard}/tlog/tile/0/000.p/5`);
+    expect(
+      Buffer.from(await tile.arrayBuffer()).equals(Buffer.concat(appended.map((e) => Buffer.from(e.leafHash, 'hex')))),
+    ).toBe(true);
+    expect((await fetch(`${base}/v1/ledger/shards/x/tlog/checkpoint`)).status).toBe(400);
   });
 
   it('keeps the tree tables append-only too', async () => {

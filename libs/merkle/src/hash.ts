@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /** RFC 6962 §2.1 domain separation: leaves are hashed with 0x00, interior nodes with 0x01. */
 const LEAF_PREFIX = Uint8Array.of(0x00);
@@ -11,11 +11,24 @@ export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
 
 /** RFC 6962 leaf hash SHA-256(0x00 || data). Strings are hashed as UTF-8. */
 export function leafHash(data: Uint8Array | string): Buffer {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  return createHash('sha256').update(LEAF_PREFIX).update(bytes).digest();
+  // U+0000 is the single byte 0x00 in UTF-8, so the prefixed string hashes as 0x00 || data.
+  if (typeof data === 'string') return hash('sha256', `\u0000${data}`, 'buffer');
+  const input = Buffer.allocUnsafe(data.length + 1);
+  input[0] = LEAF_PREFIX[0];
+  input.set(data, 1);
+  return hash('sha256', input, 'buffer');
 }
+
+// crypto.hash copies its input before returning, so one scratch buffer serves every node hash.
+const scratch = Buffer.alloc(1 + 2 * HASH_SIZE);
 
 /** RFC 6962 interior node hash SHA-256(0x01 || left || right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) {
+    return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  }
+  scratch[0] = NODE_PREFIX[0];
+  scratch.set(left, 1);
+  scratch.set(right, 1 + HASH_SIZE);
+  return hash('sha256', scratch, 'buffer');
 }

@@ -15,6 +15,21 @@ export class CheckpointsRepository {
     });
   }
 
+  /** Logs whose tree has grown past their latest checkpoint. */
+  async grownOrigins(): Promise<string[]> {
+    const rows = (await this.db.query(
+      `SELECT s.origin FROM ledger.log_state s
+        WHERE s.tree_size > COALESCE((SELECT max(c.size) FROM ledger.checkpoints c WHERE c.origin = s.origin), 0)
+        ORDER BY s.origin`,
+    )) as Array<{ origin: string }>;
+    return rows.map((r) => r.origin);
+  }
+
+  async logs(): Promise<Array<{ origin: string; size: number }>> {
+    const rows = await this.db.manager.find(LogStateEntity, { order: { origin: 'ASC' } });
+    return rows.map((r) => ({ origin: r.origin, size: r.treeSize }));
+  }
+
   state(tx: EntityManager, origin: string): Promise<LogStateEntity | null> {
     return tx.findOne(LogStateEntity, { where: { origin } });
   }

@@ -3,6 +3,7 @@ import { DomainError } from '@verity/contracts';
 import { formatCheckpoint, signNote, verifyConsistency } from '@verity/merkle';
 import path from 'node:path';
 import { LedgerConfig } from '../config/ledger.config';
+import { shardOf } from '../shards/shard';
 import { frontierOf, TreeService } from '../tree/tree.service';
 import { CheckpointEntity } from './checkpoint.entity';
 import { CheckpointsRepository } from './checkpoints.repository';
@@ -32,6 +33,7 @@ export class CheckpointsService implements OnApplicationBootstrap, OnModuleDestr
     });
   }
 
+  /** The configured origin: shard 0's log; shard n's is `<origin>/shard-<n>`. */
   get origin(): string {
     return this.config.LEDGER_ORIGIN;
   }
@@ -44,7 +46,7 @@ export class CheckpointsService implements OnApplicationBootstrap, OnModuleDestr
       );
     }
     this.timer = setInterval(() => {
-      this.sign().catch((err: Error) => this.logger.error({ err: err.message }, 'periodic checkpoint failed'));
+      this.signAll().catch((err: Error) => this.logger.error({ err: err.message }, 'periodic checkpoint failed'));
     }, this.config.LEDGER_CHECKPOINT_INTERVAL_MS);
     this.timer.unref();
   }
@@ -53,11 +55,18 @@ export class CheckpointsService implements OnApplicationBootstrap, OnModuleDestr
     clearInterval(this.timer);
   }
 
-  /** Signs the current tree unless the latest checkpoint already covers it; returns the latest. */
-  async sign(): Promise<CheckpointEntity | null> {
-    return this.repo.whileSigning(this.origin, async (tx) => {
-      const state = await this.repo.state(tx, this.origin);
-      const last = await this.repo.latest(this.origin, tx);
+  /** Signs every shard's log of this ledger (not other origins sharing the database) that has grown. */
+  async signAll(): Promise<void> {
+    for (const origin of await this.repo.grownOrigins()) {
+      if (shardOf(this.origin, origin) !== undefined) await this.sign(origin);
+    }
+  }
+
+  /** Signs a log's current tree unless its latest checkpoint already covers it; returns the latest. */
+  async sign(origin = this.origin): Promise<CheckpointEntity | null> {
+    return this.repo.whileSigning(origin, async (tx) => {
+      const state = await this.repo.state(tx, origin);
+      const last = await this.repo.latest(origin, tx);
       if (!state || state.treeSize === 0) return last;
       const root = frontierOf(state).root();
       const size = state.treeSize;
@@ -73,11 +82,11 @@ export class CheckpointsService implements OnApplicationBootstrap, OnModuleDestr
                   size,
                   lastRoot,
                   root,
-                  await this.tree.consistencyProof(this.origin, last.size, size, tx),
+                  await this.tree.consistencyProof(origin, last.size, size, tx),
                 ));
         if (!consistent) {
           const details = {
-            origin: this.origin,
+            origin,
             lastSize: last.size,
             lastRoot: last.rootHash,
             size,
@@ -92,9 +101,9 @@ export class CheckpointsService implements OnApplicationBootstrap, OnModuleDestr
         }
         if (last.size === size) return last;
       }
-      const body = formatCheckpoint({ origin: this.origin, size, root });
+      const body = formatCheckpoint({ origin, size, root });
       return this.repo.insert(tx, {
-        origin: this.origin,
+        origin,
         size,
         rootHash: root.toString('base64'),
         note: signNote(body, this.key),
@@ -103,25 +112,30 @@ export class CheckpointsService implements OnApplicationBootstrap, OnModuleDestr
     });
   }
 
-  latest(): Promise<CheckpointEntity | null> {
-    return this.repo.latest(this.origin);
+  /** Every log (shard) with its size. */
+  logs(): Promise<Array<{ origin: string; size: number }>> {
+    return this.repo.logs();
   }
 
-  history(from: number, to: number, limit: number): Promise<CheckpointEntity[]> {
-    return this.repo.list(this.origin, from, to, limit);
+  latest(origin = this.origin): Promise<CheckpointEntity | null> {
+    return this.repo.latest(origin);
   }
 
-  atOrAbove(size: number): Promise<CheckpointEntity | null> {
-    return this.repo.atOrAbove(this.origin, size);
+  history(origin: string, from: number, to: number, limit: number): Promise<CheckpointEntity[]> {
+    return this.repo.list(origin, from, to, limit);
   }
 
-  below(size: number): Promise<CheckpointEntity | null> {
-    return this.repo.below(this.origin, size);
+  atOrAbove(origin: string, size: number): Promise<CheckpointEntity | null> {
+    return this.repo.atOrAbove(origin, size);
   }
 
-  /** The smallest signed checkpoint that covers `index`, signing one now if none does yet. */
-  async covering(index: number): Promise<CheckpointEntity | null> {
-    const found = await this.repo.atOrAbove(this.origin, index + 1);
-    return found ?? this.sign().then((c) => (c && c.size > index ? c : null));
+  below(origin: string, size: number): Promise<CheckpointEntity | null> {
+    return this.repo.below(origin, size);
+  }
+
+  /** The smallest signed checkpoint of a log that covers `index`, signing one now if none does yet. */
+  async covering(origin: string, index: number): Promise<CheckpointEntity | null> {
+    const found = await this.repo.atOrAbove(origin, index + 1);
+    return found ?? this.sign(origin).then((c) => (c && c.size > index ? c : null));
   }
 }

@@ -1,4 +1,4 @@
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
 /** Ledger settings; names are the environment variables. */
 export class LedgerConfig {
@@ -10,12 +10,27 @@ export class LedgerConfig {
   LEDGER_ORIGIN = 'verity.local/ledger';
 
   /**
+   * The consumer group that feeds the log. Its offsets are stored with the entries
+   * (`ledger.consumer_offsets`); another group starts from the beginning of every topic.
+   */
+  @IsString()
+  @Matches(/^[a-z][a-z0-9._-]{0,199}$/, { message: 'LEDGER_CONSUMER_GROUP must be a lowercase group id' })
+  LEDGER_CONSUMER_GROUP = 'ledger.append';
+
+  /**
    * How long an event may wait for its cause before it is appended anyway (logged loudly):
    * a cause that never comes must not hold an event out of the ledger forever.
    */
   @IsInt() @Min(1_000) LEDGER_PARK_TIMEOUT_MS = 10 * 60_000;
 
-  /** How often the outbox is swept for appended entries not yet announced on Kafka. */
+  /**
+   * Whether appended entries are announced as `LedgerAppended` (what the audit view is built
+   * from). Off only for a log nothing reads from Kafka (the crash test's, a benchmark's), so its
+   * load does not reach the audit service's group.
+   */
+  @IsBoolean() LEDGER_ANNOUNCE = true;
+
+  /** How often the logs are checked for appended entries not yet announced on Kafka. */
   @IsInt() @Min(50) @Max(60_000) LEDGER_OUTBOX_POLL_MS = 1_000;
 
   /** How often a checkpoint is signed when the log has grown (also signed on demand). */

@@ -43,11 +43,14 @@ export class BatchAppender {
   /** Reads what deciding `events` needs, in a handful of queries. */
   async preload(events: CanonicalEvent[]): Promise<void> {
     const ids = events.map((e) => e.event.id);
-    const causes = events.flatMap((e) => (e.event.causationid ? [e.event.causationid] : []));
+    const caused = events.filter((e) => e.event.causationid);
+    const causes = caused.map((e) => e.event.causationid as string);
     const actions = [...new Set(events.map((e) => e.event.actionid))];
     for (const [id, sha] of await this.repo.knownDigests(this.tx, ids)) this.known.set(id, sha);
     for (const id of await this.repo.appendedAmong(this.tx, causes)) this.ledgered.add(id);
-    for (const { actionId, eventType } of await this.repo.actionTypes(this.tx, actions)) {
+    // Only an event with a cause can wait, for its cause or its lifecycle predecessor in its action.
+    const waiting = [...new Set(caused.map((e) => e.event.actionid))];
+    for (const { actionId, eventType } of await this.repo.actionTypes(this.tx, waiting)) {
       this.actionTypes.add(actionKey(actionId, eventType));
     }
     await this.loadSessions(events.map((e) => e.event.sessionid));
@@ -67,6 +70,7 @@ export class BatchAppender {
     if (causationid && !this.causeIsLedgered(incoming, causationid, awaitsType)) {
       const parked = {
         eventId: id,
+        origin: this.log.origin,
         causationId: causationid,
         eventType: incoming.event.type,
         actionId: incoming.event.actionid,
@@ -90,7 +94,7 @@ export class BatchAppender {
     return this.appendWithDependents(event);
   }
 
-  /** Writes the batch's entries, outbox rows and parked deletions. */
+  /** Writes the batch's entries and parked deletions. */
   async finish(): Promise<void> {
     await this.repo.insertEntries(this.tx, this.appended);
     await this.repo.removeParkedMany(this.tx, [...this.released]);
@@ -128,6 +132,7 @@ export class BatchAppender {
       entry: built.text,
       leafHash: built.leafHash,
       payload: event.event,
+      payloadText: event.text,
       payloadSha256: event.sha256,
     };
     this.appended.push(entry);

@@ -1,113 +1,101 @@
-import { Controller } from '@nestjs/common';
-import { Payload } from '@nestjs/microservices';
-import {
-  ActionDecided,
-  ActionDecidedV1,
-  ActionDenied,
-  ActionDeniedV1,
-  ActionExecuted,
-  ActionExecutedV1,
-  ActionFailed,
-  ActionFailedV1,
-  ActionRequested,
-  ActionRequestedV1,
-  AlertRaised,
-  AlertRaisedV1,
-  AuditRead,
-  AuditReadV1,
-  EventEnvelope,
-  ReviewRequested,
-  ReviewRequestedV1,
-  ReviewVerdictSubmitted,
-  ReviewVerdictSubmittedV1,
-  ReviewApproved,
-  ReviewApprovedV1,
-  ReviewRejected,
-  ReviewRejectedV1,
-  ReviewExpired,
-  ReviewExpiredV1,
-  ReviewVerdictRefused,
-  ReviewVerdictRefusedV1,
-} from '@verity/contracts';
-import { ConsumeEvent } from '@verity/kafka';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { AlertRaised, createEvent, LEDGERED_EVENTS } from '@verity/contracts';
+import { EventBatch, EventBatchConsumer, EventPublisher, KAFKA_CLIENT } from '@verity/kafka';
+import { Kafka } from 'kafkajs';
+import { LedgerConfig } from '../config/ledger.config';
 import { PublicationService } from '../publication/publication.service';
-import { EntriesService } from './entries.service';
+import { LEDGER_SOURCE } from '../publication/appended-event';
+import { ConsumedOutcome, EntriesService } from './entries.service';
 
-/** Every ledgered event (LEDGERED_EVENTS), consumed by group `ledger.append`. */
-@Controller()
-export class EntriesConsumer {
+/**
+ * Consumes every ledgered event (`LEDGERED_EVENTS` of the contracts registry, so a new ledgered
+ * event type needs no change here) in Kafka batches: one transaction per batch appends it to
+ * the log of its partition's shard and stores the consumed offsets; on assignment each
+ * partition resumes from the stored offsets. Started by `start()` (main.ts), not on boot, so a
+ * process can serve the log without consuming.
+ */
+@Injectable()
+export class EntriesConsumer implements OnModuleDestroy {
+  private readonly logger = new Logger(EntriesConsumer.name);
+  private consumer: EventBatchConsumer | undefined;
+
   constructor(
     private readonly entries: EntriesService,
     private readonly publication: PublicationService,
+    private readonly publisher: EventPublisher,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(LedgerConfig) private readonly config: LedgerConfig,
   ) {}
 
-  @ConsumeEvent(ActionRequested)
-  requested(@Payload() event: EventEnvelope<ActionRequestedV1>): Promise<void> {
-    return this.append(event);
+  private get groupId(): string {
+    return this.config.LEDGER_CONSUMER_GROUP;
   }
 
-  @ConsumeEvent(ActionDecided)
-  decided(@Payload() event: EventEnvelope<ActionDecidedV1>): Promise<void> {
-    return this.append(event);
+  async start(): Promise<void> {
+    this.consumer = new EventBatchConsumer({
+      kafka: this.kafka,
+      publisher: this.publisher,
+      groupId: this.groupId,
+      definitions: LEDGERED_EVENTS,
+      handle: (batch) => this.handle(batch),
+      storedOffsets: (assigned) => this.entries.storedOffsets(this.groupId, assigned),
+    });
+    await this.consumer.start();
   }
 
-  @ConsumeEvent(ActionExecuted)
-  executed(@Payload() event: EventEnvelope<ActionExecutedV1>): Promise<void> {
-    return this.append(event);
+  isReady(): boolean {
+    return this.consumer?.isReady() ?? false;
   }
 
-  @ConsumeEvent(ActionFailed)
-  failed(@Payload() event: EventEnvelope<ActionFailedV1>): Promise<void> {
-    return this.append(event);
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer?.stop();
   }
 
-  @ConsumeEvent(ActionDenied)
-  denied(@Payload() event: EventEnvelope<ActionDeniedV1>): Promise<void> {
-    return this.append(event);
+  private async handle(batch: EventBatch): Promise<void> {
+    const byOffset = new Map(batch.events.map((e) => [e.offset, e]));
+    const outcomes = await this.entries.appendConsumed(
+      {
+        groupId: this.groupId,
+        topic: batch.topic,
+        partition: batch.partition,
+        nextOffset: batch.nextOffset,
+        events: batch.events.map((e) => ({ offset: e.offset, event: e.event })),
+      },
+      async (results) => {
+        for (const o of results) {
+          if (o.result.outcome !== 'conflict') continue;
+          const error = o.result.error;
+          await batch.deadLetter(byOffset.get(o.offset)!, error.code, [error.message]);
+          await this.alert(o, batch);
+        }
+      },
+    );
+    if (outcomes.some((o) => o.result.outcome === 'appended')) {
+      this.publication
+        .flush()
+        .catch((err: Error) => this.logger.warn({ err: err.message }, 'announcing failed; will retry'));
+    }
   }
 
-  @ConsumeEvent(AlertRaised)
-  alert(@Payload() event: EventEnvelope<AlertRaisedV1>): Promise<void> {
-    return this.append(event);
-  }
-
-  @ConsumeEvent(ReviewRequested)
-  reviewRequested(@Payload() event: EventEnvelope<ReviewRequestedV1>): Promise<void> {
-    return this.append(event);
-  }
-
-  @ConsumeEvent(ReviewVerdictSubmitted)
-  verdictSubmitted(@Payload() event: EventEnvelope<ReviewVerdictSubmittedV1>): Promise<void> {
-    return this.append(event);
-  }
-
-  @ConsumeEvent(ReviewApproved)
-  reviewApproved(@Payload() event: EventEnvelope<ReviewApprovedV1>): Promise<void> {
-    return this.append(event);
-  }
-
-  @ConsumeEvent(ReviewRejected)
-  reviewRejected(@Payload() event: EventEnvelope<ReviewRejectedV1>): Promise<void> {
-    return this.append(event);
-  }
-
-  @ConsumeEvent(ReviewExpired)
-  reviewExpired(@Payload() event: EventEnvelope<ReviewExpiredV1>): Promise<void> {
-    return this.append(event);
-  }
-
-  @ConsumeEvent(ReviewVerdictRefused)
-  verdictRefused(@Payload() event: EventEnvelope<ReviewVerdictRefusedV1>): Promise<void> {
-    return this.append(event);
-  }
-
-  @ConsumeEvent(AuditRead)
-  auditRead(@Payload() event: EventEnvelope<AuditReadV1>): Promise<void> {
-    return this.append(event);
-  }
-
-  private async append(event: EventEnvelope<object>): Promise<void> {
-    const result = await this.entries.append(event);
-    if (result.outcome === 'appended') await this.publication.flush();
+  /** alert.raised for a conflicting duplicate: an event id came back with other content. */
+  private async alert(o: ConsumedOutcome, batch: EventBatch): Promise<void> {
+    const event = o.event.event;
+    const details = o.result.outcome === 'conflict' ? o.result.error.details : {};
+    await this.publisher.publish(
+      AlertRaised,
+      createEvent(AlertRaised, {
+        source: LEDGER_SOURCE,
+        actionId: event.actionid,
+        sessionId: event.sessionid,
+        actor: event.actor,
+        causationId: event.id,
+        data: {
+          kind: 'ledger.conflicting_duplicate',
+          severity: 'critical',
+          message: `event ${event.id} arrived again with different content; the ledgered one is kept`,
+          details: { ...(details as object), topic: batch.topic, partition: batch.partition, offset: o.offset },
+        },
+      }),
+    );
   }
 }

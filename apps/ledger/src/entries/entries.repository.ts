@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, LessThan } from 'typeorm';
-import { OutboxEntity } from '../publication/outbox.entity';
+import { PublicationCursorEntity } from '../publication/publication-cursor.entity';
+import { ConsumerOffsetEntity } from './consumer-offset.entity';
 import { LedgerEntryEntity } from './ledger-entry.entity';
 import { LogStateEntity } from './log-state.entity';
 import { ParkedEventEntity } from './parked-event.entity';
@@ -31,6 +32,40 @@ export class EntriesRepository {
       { origin: log.origin },
       { size: log.size, treeSize: log.treeSize, frontier: log.frontier },
     );
+  }
+
+  /** The next offset stored for a topic-partition (null: none yet). Call under the shard's lock. */
+  async storedOffset(tx: EntityManager, groupId: string, topic: string, partition: number): Promise<string | null> {
+    const row = await tx.findOne(ConsumerOffsetEntity, { where: { groupId, topic, partition } });
+    return row?.nextOffset ?? null;
+  }
+
+  async saveOffset(
+    tx: EntityManager,
+    groupId: string,
+    topic: string,
+    partition: number,
+    nextOffset: string,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO ledger.consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`,
+      [groupId, topic, partition, nextOffset],
+    );
+  }
+
+  /** Stored next offsets of these topic-partitions (those with none are left out). */
+  async storedOffsets(
+    groupId: string,
+    assigned: Array<{ topic: string; partition: number }>,
+  ): Promise<Array<{ topic: string; partition: number; offset: string }>> {
+    const rows = (await this.db.query(
+      `SELECT o.topic, o.partition, o.next_offset::text AS offset FROM ledger.consumer_offsets o
+         JOIN unnest($2::text[], $3::int[]) AS a(topic, partition) ON a.topic = o.topic AND a.partition = o.partition
+        WHERE o.group_id = $1`,
+      [groupId, assigned.map((a) => a.topic), assigned.map((a) => a.partition)],
+    )) as Array<{ topic: string; partition: number; offset: string }>;
+    return rows;
   }
 
   /** Digests of the given event ids already appended or parked. */
@@ -87,14 +122,16 @@ export class EntriesRepository {
     if (ids.length > 0) await tx.delete(ParkedEventEntity, ids);
   }
 
-  /** Inserts entries and queues their announcements, in multi-row statements (unnest of column arrays). */
+  /** Inserts entries in multi-row statements (unnest of column arrays). */
   async insertEntries(tx: EntityManager, entries: NewEntry[]): Promise<void> {
     for (let i = 0; i < entries.length; i += 5_000) {
       const chunk = entries.slice(i, i + 5_000);
       const column = <K extends keyof NewEntry>(k: K) => chunk.map((e) => e[k]);
       await tx.query(
-        `INSERT INTO ledger.entries (origin, index, event_id, event_type, action_id, session_id, session_seq, entry, leaf_hash, payload, payload_sha256)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::jsonb[], $11::text[])`,
+        `INSERT INTO ledger.entries (origin, index, event_id, event_type, action_id, session_id, session_seq, entry, leaf_hash, payload, payload_sha256, payload_text)
+         SELECT o, i, e, t, a, s, q, en, l, p::jsonb, d, p
+           FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[])
+             AS u(o, i, e, t, a, s, q, en, l, p, d)`,
         [
           column('origin'),
           column('index'),
@@ -105,14 +142,10 @@ export class EntriesRepository {
           column('sessionSeq'),
           column('entry'),
           column('leafHash'),
-          chunk.map((e) => JSON.stringify(e.payload)),
+          column('payloadText'),
           column('payloadSha256'),
         ],
       );
-      await tx.query(`INSERT INTO ledger.outbox (origin, index) SELECT * FROM unnest($1::text[], $2::bigint[])`, [
-        column('origin'),
-        column('index'),
-      ]);
     }
   }
 
@@ -138,6 +171,28 @@ export class EntriesRepository {
     return this.db.manager.findOne(LedgerEntryEntity, { where: { origin, index } });
   }
 
+  /** Logs with entries past their publication cursor (a log without a cursor starts at 0). */
+  async originsWithPending(): Promise<string[]> {
+    const rows = (await this.db.query(
+      `SELECT s.origin FROM ledger.log_state s LEFT JOIN ledger.publication p ON p.origin = s.origin
+        WHERE s.size > COALESCE(p.next_index, 0) ORDER BY s.origin`,
+    )) as Array<{ origin: string }>;
+    return rows.map((r) => r.origin);
+  }
+
+  async publicationCursor(origin: string): Promise<number> {
+    const row = await this.db.manager.findOne(PublicationCursorEntity, { where: { origin } });
+    return row?.nextIndex ?? 0;
+  }
+
+  async advancePublication(origin: string, nextIndex: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO ledger.publication (origin, next_index) VALUES ($1, $2)
+       ON CONFLICT (origin) DO UPDATE SET next_index = GREATEST(ledger.publication.next_index, EXCLUDED.next_index), updated_at = now()`,
+      [origin, nextIndex],
+    );
+  }
+
   /** Entries [from, to) in index order. */
   range(origin: string, from: number, to: number): Promise<LedgerEntryEntity[]> {
     return this.db.manager
@@ -147,27 +202,14 @@ export class EntriesRepository {
       .getMany();
   }
 
-  findByEventId(origin: string, eventId: string): Promise<LedgerEntryEntity | null> {
-    return this.db.manager.findOne(LedgerEntryEntity, { where: { origin, eventId } });
+  /** Event ids are unique across every shard. */
+  findByEventId(eventId: string): Promise<LedgerEntryEntity | null> {
+    return this.db.manager.findOne(LedgerEntryEntity, { where: { eventId } });
   }
 
-  findByAction(origin: string, actionId: string): Promise<LedgerEntryEntity[]> {
-    return this.db.manager.find(LedgerEntryEntity, { where: { origin, actionId }, order: { index: 'ASC' } });
-  }
-
-  /** Entries still to be announced, in index order. */
-  async pendingPublications(origin: string, limit: number): Promise<LedgerEntryEntity[]> {
-    return this.db.manager
-      .createQueryBuilder(LedgerEntryEntity, 'e')
-      .innerJoin(OutboxEntity, 'o', 'o.origin = e.origin AND o.index = e.index')
-      .where('e.origin = :origin', { origin })
-      .orderBy('e.index', 'ASC')
-      .limit(limit)
-      .getMany();
-  }
-
-  async removeFromOutbox(origin: string, index: number): Promise<void> {
-    await this.db.manager.delete(OutboxEntity, { origin, index });
+  /** An action's entries (one session, hence one shard) in index order. */
+  findByAction(actionId: string): Promise<LedgerEntryEntity[]> {
+    return this.db.manager.find(LedgerEntryEntity, { where: { actionId }, order: { origin: 'ASC', index: 'ASC' } });
   }
 
   /**
@@ -178,7 +220,7 @@ export class EntriesRepository {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
-      const key = `ledger.outbox:${origin}`;
+      const key = `ledger.publication:${origin}`;
       const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [key])) as Array<{
         locked: boolean;
       }>;

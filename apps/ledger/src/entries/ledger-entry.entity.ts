@@ -41,6 +41,14 @@ export class LedgerEntryEntity {
   @Column({ type: 'jsonb' })
   payload: PlainEvent;
 
+  /**
+   * The payload's bytes exactly as committed (RFC 8785 canonical JSON, SHA-256 = payload_sha256),
+   * so evidence carries and verifiers digest them as they are. Null only for entries appended
+   * before this column existed (their canonical form is recomputed from `payload`).
+   */
+  @Column({ name: 'payload_text', type: 'text', nullable: true })
+  payloadText: string | null;
+
   @Column({ name: 'payload_sha256', type: 'text' })
   payloadSha256: string;
 

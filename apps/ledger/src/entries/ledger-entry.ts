@@ -27,6 +27,11 @@ export function canonicalEvent(event: object): CanonicalEvent {
   };
 }
 
+/** The committed bytes of a stored entry's payload (recomputed for entries stored before they were kept). */
+export function payloadTextOf(row: { payloadText: string | null; payload: PlainEvent }): string {
+  return row.payloadText ?? canonicalJson(row.payload);
+}
+
 export interface BuiltEntry {
   entry: LedgerEntryV1;
   /** The leaf's bytes: canonical JSON of the entry. */

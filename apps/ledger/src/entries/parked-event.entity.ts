@@ -12,6 +12,10 @@ export class ParkedEventEntity {
   @PrimaryColumn({ name: 'event_id', type: 'uuid', primaryKeyConstraintName: 'PK_parked' })
   eventId: string;
 
+  /** The log (shard) the event goes to; null for events parked before shards (the base origin). */
+  @Column({ type: 'text', nullable: true })
+  origin: string | null;
+
   @Column({ name: 'causation_id', type: 'uuid' })
   causationId: string;
 

@@ -2,14 +2,20 @@
  * An evidence bundle: everything an auditor needs to check a range of the log offline, with
  * no access to Verity. JSON; hashes base64 as in checkpoints.
  */
-export const BUNDLE_FORMAT = 'verity.ledger.evidence/v1';
+export const BUNDLE_FORMAT = 'verity.ledger.evidence/v2';
+
+/** Still verified: the same, with each payload as a JSON object instead of its committed bytes. */
+export const BUNDLE_FORMAT_V1 = 'verity.ledger.evidence/v1';
 
 export interface BundleEntry {
   index: number;
   /** The leaf's bytes: RFC 8785 canonical JSON of the entry record. */
   entry: string;
-  /** The full event the entry commits to (its canonical JSON has the entry's payloadSha256). */
-  payload: object;
+  /**
+   * The full event the entry commits to, as the exact bytes committed (RFC 8785 canonical JSON
+   * whose SHA-256 is the entry's payloadSha256). In v1 bundles: the event as a JSON object.
+   */
+  payload: string | object;
 }
 
 export interface BundleConsistencyProof {
@@ -20,7 +26,7 @@ export interface BundleConsistencyProof {
 
 export interface EvidenceBundle {
   manifest: {
-    format: typeof BUNDLE_FORMAT;
+    format: typeof BUNDLE_FORMAT | typeof BUNDLE_FORMAT_V1;
     origin: string;
     /** Entries [from, to); `to` is the size of the last checkpoint. */
     from: number;

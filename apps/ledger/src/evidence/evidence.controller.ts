@@ -7,9 +7,9 @@ import { EvidenceService } from './evidence.service';
 export class EvidenceController {
   constructor(private readonly evidence: EvidenceService) {}
 
-  /** An evidence bundle for entries [from, to): check it offline with `npm run verify -- <file>`. */
+  /** An evidence bundle for entries [from, to) of a shard's log: check it offline with `npm run verify -- <file>`. */
   @Get('evidence')
   export(@Query() query: ExportEvidenceQuery): Promise<EvidenceBundle> {
-    return this.evidence.export(query);
+    return this.evidence.export(query.shard, query);
   }
 }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '@verity/contracts';
 import { CheckpointsService } from '../checkpoints/checkpoints.service';
 import { EntriesRepository } from '../entries/entries.repository';
+import { payloadTextOf } from '../entries/ledger-entry';
+import { shardOrigin } from '../shards/shard';
 import { TreeService } from '../tree/tree.service';
 import { BUNDLE_FORMAT, BundleConsistencyProof, EvidenceBundle } from './evidence-bundle';
 
@@ -17,11 +19,11 @@ export class EvidenceService {
     private readonly checkpoints: CheckpointsService,
   ) {}
 
-  async export(range: { from: number; to?: number; since?: number }): Promise<EvidenceBundle> {
-    const origin = this.checkpoints.origin;
-    const latest = (await this.checkpoints.latest()) ?? (await this.checkpoints.sign());
+  async export(shard: number, range: { from: number; to?: number; since?: number }): Promise<EvidenceBundle> {
+    const origin = shardOrigin(this.checkpoints.origin, shard);
+    const latest = (await this.checkpoints.latest(origin)) ?? (await this.checkpoints.sign(origin));
     if (!latest) throw new DomainError('LEDGER.CHECKPOINT_NOT_FOUND', 'the log is empty');
-    const end = range.to === undefined ? latest : await this.checkpoints.atOrAbove(range.to);
+    const end = range.to === undefined ? latest : await this.checkpoints.atOrAbove(origin, range.to);
     if (!end) throw new DomainError('LEDGER.EXPORT_INVALID', `no signed checkpoint at or above ${range.to} yet`);
     const { from } = range;
     const to = end.size;
@@ -35,8 +37,8 @@ export class EvidenceService {
     if (range.since !== undefined && range.since > to) {
       throw new DomainError('LEDGER.EXPORT_INVALID', `since ${range.since} is beyond the checkpoint at ${to}`);
     }
-    const anchor = from > 0 ? await this.checkpoints.below(from) : null;
-    const inRange = await this.checkpoints.history(from, to, MAX_EXPORT_ENTRIES);
+    const anchor = from > 0 ? await this.checkpoints.below(origin, from) : null;
+    const inRange = await this.checkpoints.history(origin, from, to, MAX_EXPORT_ENTRIES);
     const checkpoints = anchor ? [anchor, ...inRange] : inRange;
     const pairs = checkpoints.slice(1).map((c, i): [number, number] => [checkpoints[i].size, c.size]);
     if (range.since !== undefined) pairs.push([range.since, to]);
@@ -62,7 +64,7 @@ export class EvidenceService {
       publicKeys: [key.verifierKey],
       checkpoints: checkpoints.map((c) => c.note),
       frontier: (await this.tree.frontierAt(origin, from)).map((h) => h.toString('base64')),
-      entries: rows.map((r) => ({ index: r.index, entry: r.entry, payload: r.payload })),
+      entries: rows.map((r) => ({ index: r.index, entry: r.entry, payload: payloadTextOf(r) })),
       consistency,
     };
   }

@@ -9,7 +9,7 @@ import {
   signNote,
 } from '@verity/merkle';
 import { buildEntry, canonicalEvent } from '../entries/ledger-entry';
-import { BUNDLE_FORMAT, BundleEntry, EvidenceBundle } from './evidence-bundle';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_V1, BundleEntry, EvidenceBundle } from './evidence-bundle';
 import { verifyBundle, VerifyReport } from './verify-bundle';
 
 // The attack catalogue: each case alters a genuine bundle the way an attacker (or a bug) could,
@@ -58,7 +58,7 @@ function bundleOf(
     const canonical = canonicalEvent(event);
     const n = seq.get(event.sessionid) ?? 0;
     seq.set(event.sessionid, n + 1);
-    return { index, entry: buildEntry(origin, canonical, n).text, payload: canonical.event };
+    return { index, entry: buildEntry(origin, canonical, n).text, payload: canonical.text };
   });
   const tree = new MerkleTree(entries.map((e) => buildLeaf(e.entry)));
   const note = (size: number) =>
@@ -100,9 +100,16 @@ const verify = (bundle: EvidenceBundle, previous?: string): VerifyReport =>
 const checks = (report: VerifyReport): string[] => [...new Set(report.failures.map((f) => f.check))];
 const clone = (b: EvidenceBundle): EvidenceBundle => JSON.parse(JSON.stringify(b)) as EvidenceBundle;
 
+/** Rewrites a (v2) payload's event. */
+function tamper(e: BundleEntry, change: (event: Event) => void): void {
+  const event = JSON.parse(e.payload as string) as Event;
+  change(event);
+  e.payload = JSON.stringify(event);
+}
+
 /** Re-derives an entry after its payload changed (what an attacker without the key can do). */
 function reEntry(e: BundleEntry, seq?: number): BundleEntry {
-  const canonical = canonicalEvent(e.payload);
+  const canonical = canonicalEvent(JSON.parse(e.payload as string) as object);
   const record = JSON.parse(e.entry) as { sessionSeq: number };
   return { ...e, entry: buildEntry(origin, canonical, seq ?? record.sessionSeq).text };
 }
@@ -121,6 +128,26 @@ describe('offline verifier: genuine bundles', () => {
     expect(report.failures).toEqual([]);
   });
 
+  it('accepts a v1 bundle (payloads as JSON objects, canonicalised by the verifier)', () => {
+    const b = clone(bundleOf(list, [5, 12, 20]));
+    b.manifest.format = BUNDLE_FORMAT_V1;
+    for (const e of b.entries) e.payload = JSON.parse(e.payload as string) as object;
+    expect(verify(b).failures).toEqual([]);
+    (b.entries[3].payload as Event).data = { sql: 'DROP TABLE customers' };
+    expect(verify(b).failures).toEqual([expect.objectContaining({ check: 'payload', where: 'index 3' })]);
+  });
+
+  it('accepts entries whose strings need escapes or are not ASCII (checked by the generic canonicaliser)', () => {
+    const odd = events(6).map((e, i) => ({ ...e, sessionid: i % 2 ? 's "quoted" \\ \u0001' : 'sessión ✓' }));
+    expect(verify(bundleOf(odd, [6])).failures).toEqual([]);
+  });
+
+  it('rejects an entry that is valid JSON but not in canonical form', () => {
+    const b = clone(bundleOf(list, [20]));
+    b.entries[4].entry = b.entries[4].entry.replace('{"eventId":', '{ "eventId":');
+    expect(verify(b).failures).toContainEqual(expect.objectContaining({ check: 'entry', where: 'index 4' }));
+  });
+
   it('accepts a checkpoint the auditor kept from before, when the log extends it', () => {
     const earlier = bundleOf(list.slice(0, 9), [9]);
     expect(verify(bundleOf(list, [5, 12, 20]), earlier.checkpoints[0]).failures).toEqual([]);
@@ -133,7 +160,7 @@ describe('offline verifier: attack catalogue', () => {
 
   it('tampered payload: an event changed after it was ledgered', () => {
     const b = clone(genuine);
-    (b.entries[8].payload as Event).data = { sql: 'DROP TABLE customers' };
+    tamper(b.entries[8], (e) => (e.data = { sql: 'DROP TABLE customers' }));
     const report = verify(b);
     expect(report.ok).toBe(false);
     expect(report.failures).toContainEqual(expect.objectContaining({ check: 'payload', where: 'index 8' }));
@@ -141,7 +168,7 @@ describe('offline verifier: attack catalogue', () => {
 
   it('tampered entry: payload and its entry rewritten together', () => {
     const b = clone(genuine);
-    (b.entries[8].payload as Event).data = { sql: 'DROP TABLE customers' };
+    tamper(b.entries[8], (e) => (e.data = { sql: 'DROP TABLE customers' }));
     b.entries[8] = reEntry(b.entries[8]);
     const report = verify(b);
     expect(checks(report)).toEqual(['root']);

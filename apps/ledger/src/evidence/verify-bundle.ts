@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from '@verity/contracts';
 import {
   Checkpoint,
@@ -10,7 +10,7 @@ import {
   parseVerifierKey,
   verifyConsistency,
 } from '@verity/merkle';
-import { BUNDLE_FORMAT, EvidenceBundle } from './evidence-bundle';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_V1, EvidenceBundle } from './evidence-bundle';
 
 export interface Failure {
   /** Which check failed: signature, fork, consistency, root, entry, payload, event-id, session-seq, ... */
@@ -62,7 +62,9 @@ export function verifyBundle(bundle: EvidenceBundle, options: VerifyOptions): Ve
     failures.push({ check, where, message });
   };
   const m = bundle.manifest;
-  if (m?.format !== BUNDLE_FORMAT) fail('format', 'manifest', `not a ${BUNDLE_FORMAT} bundle`);
+  if (m?.format !== BUNDLE_FORMAT && m?.format !== BUNDLE_FORMAT_V1) {
+    fail('format', 'manifest', `not a ${BUNDLE_FORMAT} (or v1) bundle`);
+  }
   const origin = m?.origin;
   const verifiers = pinned(options.pinnedKeys, fail);
 
@@ -199,35 +201,77 @@ function openCheckpoint(
   return undefined;
 }
 
+// A v1 entry record in RFC 8785 form, when none of its strings needs an escape: keys sorted,
+// strings quoted as they are, non-negative integers in plain decimal. Text that matches is
+// canonical by construction; anything else goes through the generic parse-and-canonicalise check.
+const S = '"([^"\\\\\\u0000-\\u001f\\ud800-\\udfff]*)"';
+const N = '(0|[1-9][0-9]{0,15})';
+const CANONICAL_ENTRY = new RegExp(
+  `^\\{"eventId":${S},"eventType":${S},"occurredAt":${S},"origin":${S},"payloadSha256":${S},` +
+    `"payloadSize":${N},"schema":${N},"sessionId":${S},"sessionSeq":${N}\\}$`,
+);
+
+function readEntry(text: string): EntryRecord {
+  const m = CANONICAL_ENTRY.exec(text);
+  if (m) {
+    const record: EntryRecord = {
+      eventId: m[1],
+      eventType: m[2],
+      occurredAt: m[3],
+      origin: m[4],
+      payloadSha256: m[5],
+      payloadSize: Number(m[6]),
+      schema: Number(m[7]),
+      sessionId: m[8],
+      sessionSeq: Number(m[9]),
+    };
+    if (Number.isSafeInteger(record.payloadSize) && Number.isSafeInteger(record.sessionSeq)) return record;
+  }
+  const record = JSON.parse(text) as EntryRecord;
+  if (typeof record !== 'object' || record === null || canonicalJson(record) !== text) {
+    throw new Error('entry is not in RFC 8785 canonical form');
+  }
+  return record;
+}
+
 function checkEntry(
   text: string,
-  payload: object,
+  payload: string | object | undefined,
   origin: string,
   where: string,
   fail: (c: string, w: string, m: string) => void,
 ): EntryRecord | undefined {
   let record: EntryRecord;
   try {
-    record = JSON.parse(text) as EntryRecord;
-    if (canonicalJson(record) !== text) throw new Error('entry is not in RFC 8785 canonical form');
+    record = readEntry(text);
   } catch (err) {
     fail('entry', where, `unreadable entry: ${(err as Error).message}`);
     return undefined;
   }
   if (record.origin !== origin) fail('entry', where, `entry of origin ${record.origin}`);
-  let payloadText: string;
+  // v2: the committed bytes themselves are digested; v1: the object is canonicalised first.
+  let bytes: string;
+  let event: Record<string, unknown>;
   try {
-    payloadText = canonicalJson(payload);
-  } catch {
-    fail('payload', where, 'payload missing');
+    if (typeof payload === 'string') {
+      bytes = payload;
+      event = JSON.parse(payload) as Record<string, unknown>;
+    } else if (typeof payload === 'object' && payload !== null) {
+      bytes = canonicalJson(payload);
+      event = payload as Record<string, unknown>;
+    } else throw new Error('payload missing');
+  } catch (err) {
+    fail('payload', where, `unreadable payload: ${(err as Error).message}`);
     return record;
   }
-  const sha = createHash('sha256').update(payloadText, 'utf8').digest('hex');
-  if (sha !== record.payloadSha256 || Buffer.byteLength(payloadText, 'utf8') !== record.payloadSize) {
+  // crypto.hash digests a string as its UTF-8 bytes.
+  if (
+    Buffer.byteLength(bytes, 'utf8') !== record.payloadSize ||
+    hash('sha256', bytes, 'hex') !== record.payloadSha256
+  ) {
     fail('payload', where, 'payload does not match the digest in its entry');
   }
-  const p = payload as Record<string, unknown>;
-  if (p.id !== record.eventId || p.type !== record.eventType || p.sessionid !== record.sessionId) {
+  if (event?.id !== record.eventId || event?.type !== record.eventType || event?.sessionid !== record.sessionId) {
     fail('payload', where, 'payload id, type or session differ from its entry');
   }
   return record;

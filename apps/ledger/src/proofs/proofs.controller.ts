@@ -20,12 +20,12 @@ export class ProofsController {
   ): Promise<EntryView & { proof: InclusionProofView }> {
     const row = await this.entries.findByEventId(params.eventId);
     if (!row) throw new DomainError('LEDGER.ENTRY_NOT_FOUND', `event ${params.eventId} is not in the ledger`);
-    return { ...toEntryView(row), proof: await this.proofs.inclusion(row.index, query.treeSize) };
+    return { ...toEntryView(row), proof: await this.proofs.inclusion(row.origin, row.index, query.treeSize) };
   }
 
-  /** RFC 9162 consistency proof from tree size `from` to tree size `to`. */
+  /** RFC 9162 consistency proof from tree size `from` to tree size `to` of a shard's log. */
   @Get('proofs/consistency')
   consistency(@Query() query: ConsistencyQuery): Promise<ConsistencyProofView> {
-    return this.proofs.consistency(query.from, query.to);
+    return this.proofs.consistency(this.entries.originOf(query.shard), query.from, query.to);
   }
 }

@@ -30,19 +30,19 @@ export class ProofsService {
   ) {}
 
   /** Proof that entry `index` is in the checkpoint of `treeSize` (default: the latest, signed now if needed). */
-  async inclusion(index: number, treeSize?: number): Promise<InclusionProofView> {
-    let checkpoint = await this.checkpoints.latest();
+  async inclusion(origin: string, index: number, treeSize?: number): Promise<InclusionProofView> {
+    let checkpoint = await this.checkpoints.latest(origin);
     if (treeSize !== undefined) {
-      const atSize = (await this.checkpoints.history(treeSize, treeSize, 1))[0];
+      const atSize = (await this.checkpoints.history(origin, treeSize, treeSize, 1))[0];
       if (!atSize) throw new DomainError('LEDGER.CHECKPOINT_NOT_FOUND', `no signed checkpoint of size ${treeSize}`);
       checkpoint = atSize;
     } else if (!checkpoint || checkpoint.size <= index) {
-      checkpoint = await this.checkpoints.covering(index);
+      checkpoint = await this.checkpoints.covering(origin, index);
     }
     if (!checkpoint || index >= checkpoint.size) {
       throw new DomainError('LEDGER.PROOF_INVALID', `entry ${index} is not in a tree of size ${checkpoint?.size ?? 0}`);
     }
-    const hashes = await this.tree.inclusionProof(this.checkpoints.origin, index, checkpoint.size);
+    const hashes = await this.tree.inclusionProof(origin, index, checkpoint.size);
     return {
       leafIndex: index,
       treeSize: checkpoint.size,
@@ -51,15 +51,15 @@ export class ProofsService {
     };
   }
 
-  async consistency(size1: number, size2: number): Promise<ConsistencyProofView> {
-    const state = await this.checkpoints.latest();
+  async consistency(origin: string, size1: number, size2: number): Promise<ConsistencyProofView> {
+    const state = await this.checkpoints.latest(origin);
     if (size1 > size2 || size2 > (state?.size ?? 0)) {
       throw new DomainError(
         'LEDGER.PROOF_INVALID',
         `need 0 <= from <= to <= ${state?.size ?? 0} (the latest checkpoint), got ${size1}..${size2}`,
       );
     }
-    const hashes = await this.tree.consistencyProof(this.checkpoints.origin, size1, size2);
+    const hashes = await this.tree.consistencyProof(origin, size1, size2);
     return { size1, size2, hashes: b64(hashes) };
   }
 }

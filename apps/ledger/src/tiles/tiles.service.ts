@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '@verity/contracts';
 import { CheckpointsService } from '../checkpoints/checkpoints.service';
 import { EntriesRepository } from '../entries/entries.repository';
+import { shardOrigin } from '../shards/shard';
 import { TreeRepository } from '../tree/tree.repository';
 import { TILE_HEIGHT, TILE_WIDTH, TileRef } from './tile-path';
 
@@ -19,15 +20,15 @@ export class TilesService {
     private readonly checkpoints: CheckpointsService,
   ) {}
 
-  async checkpointNote(): Promise<string> {
-    const latest = await this.checkpoints.latest();
+  async checkpointNote(shard: number): Promise<string> {
+    const latest = await this.checkpoints.latest(shardOrigin(this.checkpoints.origin, shard));
     if (!latest) throw new DomainError('LEDGER.CHECKPOINT_NOT_FOUND', 'no checkpoint has been signed yet');
     return latest.note;
   }
 
-  async tile(ref: TileRef): Promise<Buffer> {
-    const size = (await this.checkpoints.latest())?.size ?? 0;
-    const origin = this.checkpoints.origin;
+  async tile(shard: number, ref: TileRef): Promise<Buffer> {
+    const origin = shardOrigin(this.checkpoints.origin, shard);
+    const size = (await this.checkpoints.latest(origin))?.size ?? 0;
     const level = ref.level === 'entries' ? 0 : ref.level;
     const nodesAtLevel = Math.floor(size / 2 ** (TILE_HEIGHT * level));
     const available = Math.min(TILE_WIDTH, nodesAtLevel - ref.index * TILE_WIDTH);

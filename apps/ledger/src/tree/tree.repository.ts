@@ -8,6 +8,9 @@ const key = (b: Block): string => `${b.level}/${b.index}`;
 /** Storage of the tree's complete subtrees (ledger.nodes) and reads of leaf hashes (ledger.entries). */
 @Injectable()
 export class TreeRepository {
+  /** ~100 bytes a block: about 20 MB at capacity. */
+  private readonly cache = new BlockCache(200_000);
+
   constructor(private readonly db: DataSource) {}
 
   async insertNodes(tx: EntityManager, nodes: TreeNodeEntity[]): Promise<void> {
@@ -30,29 +33,65 @@ export class TreeRepository {
     return rows.map((r) => Buffer.from(r.leaf_hash, 'hex'));
   }
 
-  /** Hashes of the given blocks, by "level/index"; throws if one is missing. */
+  /**
+   * Hashes of the given blocks, by "level/index"; throws if one is missing. Stored blocks never
+   * change, so they are cached (bounded, least recently used first out); the misses are read in
+   * one round trip (leaves from entries, inner nodes from nodes). Only ever read committed
+   * blocks through it (never in a transaction that is writing nodes).
+   */
   async readBlocks(origin: string, blocks: Block[], tx: EntityManager = this.db.manager): Promise<Map<string, Buffer>> {
     const found = new Map<string, Buffer>();
-    const leaves = blocks.filter((b) => b.level === 0).map((b) => b.index);
-    const inner = blocks.filter((b) => b.level > 0);
-    if (leaves.length > 0) {
-      const rows = (await tx.query(
-        `SELECT index::text AS index, leaf_hash FROM ledger.entries WHERE origin = $1 AND index = ANY($2::bigint[])`,
-        [origin, leaves],
-      )) as Array<{ index: string; leaf_hash: string }>;
-      for (const r of rows) found.set(`0/${r.index}`, Buffer.from(r.leaf_hash, 'hex'));
+    const missing: Block[] = [];
+    for (const b of blocks) {
+      const cached = this.cache.get(origin, b);
+      if (cached) found.set(key(b), cached);
+      else missing.push(b);
     }
-    if (inner.length > 0) {
+    if (missing.length > 0) {
       const rows = (await tx.query(
-        `SELECT n.level, n.index::text AS index, n.hash FROM ledger.nodes n
-           JOIN unnest($2::smallint[], $3::bigint[]) AS want(level, index) ON want.level = n.level AND want.index = n.index
+        `SELECT 0 AS level, e.index::text AS index, decode(e.leaf_hash, 'hex') AS hash FROM ledger.entries e
+          WHERE e.origin = $1 AND e.index = ANY($2::bigint[])
+         UNION ALL
+         SELECT n.level, n.index::text AS index, n.hash FROM ledger.nodes n
+           JOIN unnest($3::smallint[], $4::bigint[]) AS want(level, index) ON want.level = n.level AND want.index = n.index
           WHERE n.origin = $1`,
-        [origin, inner.map((b) => b.level), inner.map((b) => b.index)],
+        [
+          origin,
+          missing.filter((b) => b.level === 0).map((b) => b.index),
+          missing.filter((b) => b.level > 0).map((b) => b.level),
+          missing.filter((b) => b.level > 0).map((b) => b.index),
+        ],
       )) as Array<{ level: number; index: string; hash: Buffer }>;
-      for (const r of rows) found.set(`${r.level}/${r.index}`, r.hash);
+      for (const r of rows) {
+        const block = { level: Number(r.level), index: Number(r.index) };
+        found.set(key(block), r.hash);
+        this.cache.set(origin, block, r.hash);
+      }
     }
     for (const b of blocks) if (!found.has(key(b))) throw new Error(`tree block ${key(b)} of ${origin} is missing`);
     return found;
+  }
+}
+
+/** Least-recently-used cache of immutable tree blocks, by origin and block. */
+class BlockCache {
+  private readonly map = new Map<string, Buffer>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(origin: string, b: Block): Buffer | undefined {
+    const k = `${origin} ${key(b)}`;
+    const hit = this.map.get(k);
+    if (hit) {
+      this.map.delete(k);
+      this.map.set(k, hit);
+    }
+    return hit;
+  }
+
+  set(origin: string, b: Block, hash: Buffer): void {
+    this.map.set(`${origin} ${key(b)}`, hash);
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
   }
 }
 
