@@ -50,6 +50,12 @@ export interface EventBatchConsumerOptions {
    * it does not name resume from the group's committed offsets.
    */
   storedOffsets?(assigned: Array<{ topic: string; partition: number }>): Promise<StoredOffset[]>;
+  /**
+   * Forgets stored offsets that lie past the end of their partition: they were stored against
+   * another cluster or an earlier incarnation of the topic (e.g. a broker whose data was reset),
+   * and resuming from them would silently skip every message up to there.
+   */
+  discardOffsets?(stale: StoredOffset[]): Promise<void>;
   maxWaitTimeInMs?: number;
   partitionsConsumedConcurrently?: number;
   maxBytesPerPartition?: number;
@@ -103,6 +109,7 @@ export class EventBatchConsumer {
       this.log.error({ err: payload.error?.message, restart: payload.restart }, 'consumer crashed');
     });
     await this.options.publisher.connect();
+    await this.discardStaleOffsets(topics);
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
@@ -117,6 +124,37 @@ export class EventBatchConsumer {
   async stop(): Promise<void> {
     this.joined = false;
     await this.consumer?.disconnect();
+  }
+
+  /** Before consuming: drops stored offsets beyond their partition's end (see `discardOffsets`). */
+  private async discardStaleOffsets(topics: string[]): Promise<void> {
+    const { storedOffsets, discardOffsets } = this.options;
+    if (!storedOffsets || !discardOffsets) return;
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = new Map<string, bigint>();
+      for (const topic of topics) {
+        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+          ends.set(`${topic}:${partition}`, BigInt(high));
+        }
+      }
+      const all = [...ends.keys()].map((key) => {
+        const at = key.lastIndexOf(':');
+        return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) };
+      });
+      const stale = (await storedOffsets(all)).filter(
+        (s) => BigInt(s.offset) > (ends.get(`${s.topic}:${s.partition}`) ?? 0n),
+      );
+      if (stale.length === 0) return;
+      this.log.warn(
+        { stale },
+        'stored offsets lie past the end of their partitions (another cluster, or a reset topic): reading those partitions from the beginning',
+      );
+      await discardOffsets(stale);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private async resume(consumer: Consumer, assignment: Record<string, number[]>): Promise<void> {

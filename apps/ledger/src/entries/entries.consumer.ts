@@ -39,6 +39,7 @@ export class EntriesConsumer implements OnModuleDestroy {
       definitions: LEDGERED_EVENTS,
       handle: (batch) => this.handle(batch),
       storedOffsets: (assigned) => this.entries.storedOffsets(this.groupId, assigned),
+      discardOffsets: (stale) => this.entries.discardOffsets(this.groupId, stale),
     });
     await this.consumer.start();
   }

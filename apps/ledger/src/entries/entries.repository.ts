@@ -68,6 +68,14 @@ export class EntriesRepository {
     return rows;
   }
 
+  async deleteOffsets(groupId: string, partitions: Array<{ topic: string; partition: number }>): Promise<void> {
+    await this.db.query(
+      `DELETE FROM ledger.consumer_offsets o USING unnest($2::text[], $3::int[]) AS a(topic, partition)
+        WHERE o.group_id = $1 AND o.topic = a.topic AND o.partition = a.partition`,
+      [groupId, partitions.map((p) => p.topic), partitions.map((p) => p.partition)],
+    );
+  }
+
   /** Digests of the given event ids already appended or parked. */
   async knownDigests(tx: EntityManager, ids: string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();

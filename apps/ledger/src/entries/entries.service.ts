@@ -132,6 +132,11 @@ export class EntriesService implements OnModuleInit, OnModuleDestroy {
     return this.repo.storedOffsets(groupId, assigned);
   }
 
+  /** Forgets stored offsets (they lie past the end of their partitions; see EventBatchConsumer). */
+  discardOffsets(groupId: string, stale: Array<{ topic: string; partition: number }>): Promise<void> {
+    return this.repo.deleteOffsets(groupId, stale);
+  }
+
   /**
    * Appends events whose cause has not arrived within LEDGER_PARK_TIMEOUT_MS, so that a cause
    * that is never ledgered cannot keep them out for good. Causal order is lost for these only.
