@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Makes the local infrastructure answer: a Kafka broker at KAFKA_BROKERS (started with
 // deploy/kafka/kafka-local.sh when nothing answers) and the database in DATABASE_URL
-// (created when missing). With --test, the test database instead (its name must hold "test").
+// (created when missing). With --test, the test database instead (its name must hold "test"),
+// dropped and created afresh for every test run.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -44,7 +45,28 @@ export function ensureKafka() {
   });
 }
 
+/**
+ * Drops and recreates a test database, so that every test run starts from an empty one: its
+ * state must match the broker's (a fresh broker has none of the events an old database was
+ * built from) and the migrations of the code under test (not of another branch).
+ */
+export async function recreateTestDatabase(url) {
+  const admin = new URL(url);
+  const name = decodeURIComponent(admin.pathname.slice(1));
+  if (!name.includes('test')) throw new Error(`refusing to drop ${name}: name must contain "test"`);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+  await ensureDatabase(url);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   ensureKafka();
-  await ensureDatabase(databaseUrl(test));
+  if (test) await recreateTestDatabase(databaseUrl(true));
+  else await ensureDatabase(databaseUrl(false));
 }
