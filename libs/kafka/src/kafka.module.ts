@@ -46,9 +46,18 @@ export class KafkaServers implements OnModuleInit {
     return server;
   }
 
+  /** Consumers of this process that are not servers (e.g. a batch consumer) and count for readiness. */
+  private readonly tracked: Array<{ isReady(): boolean }> = [];
+
+  track(consumer: { isReady(): boolean }): void {
+    this.tracked.push(consumer);
+  }
+
   /** Producer connected and every consumer in its group. */
   isReady(): boolean {
-    return this.publisher.isConnected() && this.servers.every((s) => s.isReady());
+    return (
+      this.publisher.isConnected() && this.servers.every((s) => s.isReady()) && this.tracked.every((c) => c.isReady())
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AlertRaised, createEvent, LEDGERED_EVENTS } from '@verity/contracts';
-import { EventBatch, EventBatchConsumer, EventPublisher, KAFKA_CLIENT } from '@verity/kafka';
+import { EventBatch, EventBatchConsumer, EventPublisher, KAFKA_CLIENT, KafkaServers } from '@verity/kafka';
 import { Kafka } from 'kafkajs';
 import { LedgerConfig } from '../config/ledger.config';
 import { PublicationService } from '../publication/publication.service';
@@ -25,7 +25,11 @@ export class EntriesConsumer implements OnModuleDestroy {
     private readonly publisher: EventPublisher,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(LedgerConfig) private readonly config: LedgerConfig,
-  ) {}
+    servers: KafkaServers,
+  ) {
+    // /health/ready waits for the batch consumer to hold its partitions, like any consumer.
+    servers.track(this);
+  }
 
   private get groupId(): string {
     return this.config.LEDGER_CONSUMER_GROUP;
