@@ -107,7 +107,7 @@ describe('ledger crash under load', () => {
     }
     await admin.disconnect();
     ledger = await startLedger();
-  });
+  }, 180_000);
 
   afterAll(async () => {
     if (ledger && ledger.exitCode === null) {

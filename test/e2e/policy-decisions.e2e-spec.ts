@@ -49,7 +49,7 @@ describe('policy decisions, end to end', () => {
     analyst = await issuer.mint({ sub: 'dana', groups: ['analysts'], act: { sub: 'agent:report-bot' } });
     db = new Client({ connectionString: testDatabaseUrl() });
     await db.connect();
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await db?.end();
