@@ -1,3 +1,4 @@
+import { retryWhileRetriable } from './kafka-event.server';
 import { Logger } from '@nestjs/common';
 import { definitionForTopic, EventDefinition, EventEnvelope, validateEvent } from '@verity/contracts';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
@@ -135,7 +136,8 @@ export class EventBatchConsumer {
     try {
       const ends = new Map<string, bigint>();
       for (const topic of topics) {
-        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+        // A fresh broker may not have elected the new topics' leaders yet.
+        for (const { partition, high } of await retryWhileRetriable(() => admin.fetchTopicOffsets(topic))) {
           ends.set(`${topic}:${partition}`, BigInt(high));
         }
       }

@@ -34,7 +34,7 @@ export interface KafkaEventServerOptions {
  * Retries an admin operation while the broker says to try again (e.g. a fresh broker's group
  * coordinator still loading `__consumer_offsets`), for up to half a minute.
  */
-async function retryWhileRetriable<T>(operation: () => Promise<T>, deadlineMs = 30_000): Promise<T> {
+export async function retryWhileRetriable<T>(operation: () => Promise<T>, deadlineMs = 30_000): Promise<T> {
   const deadline = Date.now() + deadlineMs;
   for (let attempt = 1; ; attempt++) {
     try {
