@@ -25,17 +25,16 @@ export class EntriesConsumer implements OnModuleDestroy {
     private readonly publisher: EventPublisher,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(LedgerConfig) private readonly config: LedgerConfig,
-    servers: KafkaServers,
-  ) {
-    // /health/ready waits for the batch consumer to hold its partitions, like any consumer.
-    servers.track(this);
-  }
+    private readonly servers: KafkaServers,
+  ) {}
 
   private get groupId(): string {
     return this.config.LEDGER_CONSUMER_GROUP;
   }
 
   async start(): Promise<void> {
+    // Once started, /health/ready waits for the batch consumer to hold its partitions, like any consumer.
+    this.servers.track(this);
     this.consumer = new EventBatchConsumer({
       kafka: this.kafka,
       publisher: this.publisher,
