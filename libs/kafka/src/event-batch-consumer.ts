@@ -1,9 +1,10 @@
 import { retryWhileRetriable } from './kafka-event.server';
 import { Logger } from '@nestjs/common';
-import { definitionForTopic, EventDefinition, EventEnvelope, validateEvent } from '@verity/contracts';
+import { definitionForTopic, EventDefinition, EventEnvelope } from '@verity/contracts';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { EventPublisher } from './event-publisher';
 import { KafkaMetrics } from './kafka.metrics';
+import { readMessage } from './read-message';
 
 /** One valid, contract-checked event of a consumed batch. */
 export interface BatchEvent {
@@ -180,30 +181,14 @@ export class EventBatchConsumer {
     const stop = this.metrics.consumeDuration.startTimer({ topic, group: this.options.groupId });
     const deadLetter = async (message: KafkaMessage, code: string, reasons: string[]) => {
       this.metrics.deadLettered.inc({ topic, code });
-      await this.options.publisher.deadLetter({
-        topic,
-        partition,
-        offset: message.offset,
-        key: message.key,
-        value: message.value,
-        headers: message.headers,
-        code,
-        reasons,
-      });
+      await this.options.publisher.deadLetterMessage({ topic, partition, message }, code, reasons);
     };
 
     const events: BatchEvent[] = [];
     for (const message of batch.messages) {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(message.value?.toString('utf8') ?? '');
-      } catch (err) {
-        await deadLetter(message, 'CONTRACT.INVALID_JSON', [(err as Error).message]);
-        continue;
-      }
-      const checked = validateEvent(definition, raw);
+      const checked = readMessage(definition, message);
       if (!checked.ok) {
-        await deadLetter(message, 'CONTRACT.INVALID_EVENT', checked.errors);
+        await deadLetter(message, checked.code, checked.reasons);
         continue;
       }
       events.push({

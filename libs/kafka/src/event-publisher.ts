@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EventDefinition, EventEnvelope, validateEvent, DomainError, deadLetterTopic } from '@verity/contracts';
-import { IHeaders, Kafka, Partitioners, Producer } from 'kafkajs';
+import { IHeaders, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { KAFKA_CLIENT } from './kafka.tokens';
 
 export interface DeadLetter {
@@ -65,6 +65,17 @@ export class EventPublisher implements OnApplicationShutdown {
   }
 
   /** Puts a message that could not be processed on `<topic>.dlq`, with why. */
+  /** Dead-letters a consumed message as it came, with why. */
+  deadLetterMessage(
+    source: { topic: string; partition: number; message: KafkaMessage },
+    code: string,
+    reasons: string[],
+  ): Promise<void> {
+    const { topic, partition, message } = source;
+    const { offset, key, value, headers } = message;
+    return this.deadLetter({ topic, partition, offset, key, value, headers, code, reasons });
+  }
+
   async deadLetter(letter: DeadLetter): Promise<void> {
     await this.connect();
     await this.producer.send({

@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import { definitionForTopic, DomainError, EventDefinition, validateEvent } from '@verity/contracts';
+import { definitionForTopic, DomainError, EventDefinition } from '@verity/contracts';
 import { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { lastValueFrom, isObservable } from 'rxjs';
 import { DEFAULT_CONSUMER } from './consume-event.decorator';
 import { EventContext } from './event-context';
 import { EventPublisher } from './event-publisher';
 import { KafkaMetrics } from './kafka.metrics';
+import { readMessage } from './read-message';
 
 export interface KafkaEventServerOptions {
   kafka: Kafka;
@@ -145,17 +146,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       group: this.options.groupId,
     });
 
-    let raw: unknown;
-    try {
-      raw = JSON.parse(message.value?.toString('utf8') ?? '');
-    } catch (err) {
-      stop({ outcome: 'invalid' });
-      return reject('CONTRACT.INVALID_JSON', [(err as Error).message]);
-    }
-    const checked = validateEvent(def, raw);
+    const checked = readMessage(def, message);
     if (!checked.ok) {
       stop({ outcome: 'invalid' });
-      return reject('CONTRACT.INVALID_EVENT', checked.errors);
+      return reject(checked.code, checked.reasons);
     }
 
     const maxAttempts = this.options.maxAttempts ?? 5;
@@ -198,16 +192,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       this.log.warn({ topic, partition, offset: message.offset, code, reasons }, 'skipped invalid message');
       return;
     }
-    await this.options.publisher.deadLetter({
-      topic,
-      partition,
-      offset: message.offset,
-      key: message.key,
-      value: message.value,
-      headers: message.headers,
-      code,
-      reasons,
-    });
+    await this.options.publisher.deadLetterMessage({ topic, partition, message }, code, reasons);
   }
 
   /** Stops fetching, lets in-flight handlers finish and commits their offsets. */
