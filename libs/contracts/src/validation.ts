@@ -5,7 +5,8 @@ import { EventDefinition } from './event-definition';
 
 export type Validated<T> = { ok: true; event: EventEnvelope<T> } | { ok: false; errors: string[] };
 
-const OPTIONS = {
+/** class-validator options for Verity's contracts: no field the class does not declare. */
+export const STRICT_VALIDATION = {
   whitelist: true,
   forbidNonWhitelisted: true,
   forbidUnknownValues: true,
@@ -38,11 +39,11 @@ function validateUnsafe<T extends object>(def: EventDefinition<T>, raw: unknown)
     return { ok: false, errors: ['message is not a JSON object'] };
   }
   const envelope = plainToInstance(EnvelopeV1, raw);
-  const errors = describeErrors(validateSync(envelope, OPTIONS));
+  const errors = describeErrors(validateSync(envelope, STRICT_VALIDATION));
   if (envelope.type !== def.type) errors.push(`type: expected ${def.type}`);
   if (errors.length > 0) return { ok: false, errors };
   const data = plainToInstance(def.payload, (raw as { data: unknown }).data);
-  const dataErrors = describeErrors(validateSync(data, OPTIONS), 'data');
+  const dataErrors = describeErrors(validateSync(data, STRICT_VALIDATION), 'data');
   if (dataErrors.length > 0) return { ok: false, errors: dataErrors };
   return { ok: true, event: { ...envelope, data } };
 }

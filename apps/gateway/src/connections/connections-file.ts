@@ -13,7 +13,7 @@ import {
   ValidateNested,
   validateSync,
 } from 'class-validator';
-import { describeErrors, FORBIDDEN_HTTP_HEADERS } from '@verity/contracts';
+import { describeErrors, FORBIDDEN_HTTP_HEADERS, STRICT_VALIDATION } from '@verity/contracts';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 
@@ -140,8 +140,6 @@ export class ConnectionsFileError extends Error {
   }
 }
 
-const STRICT = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
-
 /**
  * Parses and validates the connections registry and reads each connection's password.
  * Error text names the connection and the field, never a value from the file or a secret.
@@ -188,7 +186,7 @@ type Parsed<T> = T | { problems: string[] };
 
 function postgresSpec(name: string, raw: object, ctx: ConnectionsFileContext): Parsed<PostgresConnectionSpec> {
   const entry = plainToInstance(PostgresConnectionEntry, raw);
-  const problems = describeErrors(validateSync(entry, STRICT));
+  const problems = describeErrors(validateSync(entry, STRICT_VALIDATION));
   problems.push(...secretSourceProblems(entry.password, 'password'));
   if (problems.length > 0) return { problems };
   const password = readSecret(entry.password, 'password', ctx);
@@ -199,7 +197,7 @@ function postgresSpec(name: string, raw: object, ctx: ConnectionsFileContext): P
 
 function httpSpec(name: string, raw: object, ctx: ConnectionsFileContext): Parsed<HttpConnectionSpec> {
   const entry = plainToInstance(HttpConnectionEntry, raw);
-  const problems = describeErrors(validateSync(entry, STRICT));
+  const problems = describeErrors(validateSync(entry, STRICT_VALIDATION));
   const baseUrl = typeof entry.baseUrl === 'string' ? parseBaseUrl(entry.baseUrl) : undefined;
   if (typeof baseUrl === 'string') problems.push(`baseUrl: ${baseUrl}`);
   const fixedHeaders = fixedHeadersOf(entry.headers, problems);

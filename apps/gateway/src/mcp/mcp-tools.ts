@@ -8,6 +8,7 @@ import {
   HttpPayloadV1,
   Operation,
   SqlPayloadV1,
+  STRICT_VALIDATION,
 } from '@verity/contracts';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -125,8 +126,8 @@ export class McpTools {
     const payload = plainToInstance(payloadClass, input);
     const agent = plainToInstance(AgentContextV1, { thought: reason, step });
     const problems = [
-      ...describeErrors(validateSync(payload, STRICT)),
-      ...describeErrors(validateSync(agent, STRICT)).map((p) => p.replace(/^thought/, 'reason')),
+      ...describeErrors(validateSync(payload, STRICT_VALIDATION)),
+      ...describeErrors(validateSync(agent, STRICT_VALIDATION)).map((p) => p.replace(/^thought/, 'reason')),
     ];
     if (problems.length > 0) return failure('REQUEST.INVALID', 'invalid arguments', problems);
     const outcome = await this.actions.submit(this.caller.actor, {
@@ -150,8 +151,6 @@ export class McpTools {
     return answer({ ...outcome.body });
   }
 }
-
-const STRICT = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
 
 function queryTool(name: string, connection: string): ToolDefinition {
   return {
