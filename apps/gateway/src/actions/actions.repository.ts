@@ -12,6 +12,8 @@ export type ActionChanges = Partial<
   Pick<ActionEntity, 'status' | 'decision' | 'outcomeCode' | 'obligations' | 'review' | 'result'>
 >;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 @Injectable()
 export class ActionsRepository {
   constructor(@InjectRepository(ActionEntity) private readonly actions: Repository<ActionEntity>) {}
@@ -39,8 +41,9 @@ export class ActionsRepository {
     await this.actions.update({ id }, { ledgerIndex: String(index) });
   }
 
-  find(id: string): Promise<ActionEntity | null> {
-    return this.actions.findOneBy({ id });
+  /** The action, or null — also for an id that is no UUID at all (never a database error). */
+  async find(id: string): Promise<ActionEntity | null> {
+    return UUID.test(id) ? this.actions.findOneBy({ id }) : null;
   }
 
   /**

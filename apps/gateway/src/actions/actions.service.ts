@@ -109,8 +109,6 @@ interface Run {
 const TERMINAL = new Set<ActionStatus>(['executed', 'denied', 'failed']);
 const POLL_MS = 200;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The synchronous path of an action: intent → decision → execution → masking → outcome.
  * Every action whose intent was published ends in exactly one outcome event (executed,
@@ -298,7 +296,7 @@ export class ActionsService {
   }
 
   private async findNow(actor: ActorV1, id: string): Promise<ActionView> {
-    const row = UUID.test(id) ? await this.repository.find(id) : null;
+    const row = await this.repository.find(id);
     // Someone else's action is reported exactly like a missing one.
     if (!row || row.actor.subject !== actor.subject || row.actor.issuer !== actor.issuer) {
       throw new DomainError('ACTION.NOT_FOUND', `no action ${id}`);

@@ -175,7 +175,7 @@ export class ReviewsService {
   }
 
   private async held(id: string): Promise<ActionEntity & { review: NonNullable<ActionEntity['review']> }> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.actions.find(id) : null;
+    const row = await this.actions.find(id);
     if (!row?.review) throw new DomainError('REVIEW.NOT_FOUND', `no review for action ${id}`);
     return row as ActionEntity & { review: NonNullable<ActionEntity['review']> };
   }
