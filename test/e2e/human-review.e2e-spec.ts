@@ -188,6 +188,16 @@ describe('human review, end to end', () => {
     expect(types.filter((t) => t === 'verity.review.verdict-submitted.v1').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('answers 404 for a review id that is no action id, and 403 to someone outside the reviewer groups', async () => {
+    for (const id of ['-'.repeat(36), 'not-an-id', '00000000-0000-7000-8000-000000000000']) {
+      const res = await call('GET', `/v1/reviews/${id}`, tokens.bob);
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('REVIEW.NOT_FOUND');
+    }
+    const outsider = await call('GET', '/v1/reviews', tokens.mallory);
+    expect(outsider.status).toBe(403);
+  });
+
   it('denies the action when the reviewer rejects it', async () => {
     const before = await notes();
     const actionId = await heldWrite('[rejected]');
