@@ -27,6 +27,15 @@ export class PlatformConfig {
 
   /** Distinguishes instances of one app in logs, metrics and Kafka client ids. */
   @IsString() @IsNotEmpty() INSTANCE_ID = `${process.pid}`;
+
+  /**
+   * HTTP servers cut off a client that has not sent all its request headers within this time
+   * (slow-loris), or the whole request within HTTP_REQUEST_TIMEOUT_MS. Node checks open
+   * connections every HTTP_CONNECTIONS_CHECK_MS.
+   */
+  @IsInt() @Min(100) @Max(300_000) HTTP_HEADERS_TIMEOUT_MS = 10_000;
+  @IsInt() @Min(100) @Max(600_000) HTTP_REQUEST_TIMEOUT_MS = 30_000;
+  @IsInt() @Min(50) @Max(60_000) HTTP_CONNECTIONS_CHECK_MS = 1_000;
 }
 
 export function kafkaBrokers(config: PlatformConfig): string[] {
