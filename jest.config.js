@@ -31,7 +31,7 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/test/{e2e,security}/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/global-setup.js',
     },
   ],

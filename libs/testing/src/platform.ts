@@ -19,6 +19,8 @@ export interface PlatformOptions {
   /** First of five consecutive ports (gateway, audit, ledger, policy, masking); E2E_BASE_PORT, else 18080. */
   basePort?: number;
   env?: Record<string, string>;
+  /** More connections for the connections file, as YAML lines indented under `connections:`. */
+  connections?: string[];
 }
 
 /** Seeds a demo target database (synthetic customers + agent role) for the gateway to run on. */
@@ -89,6 +91,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       `    database: ${database}`,
       `    user: ${role}`,
       `    password: { file: ${path.join(work, 'secrets', 'demo-db.password')} }`,
+      ...(options.connections ?? []),
       '',
     ].join('\n'),
   );

@@ -80,6 +80,11 @@ export class TopicTap {
       .filter((e) => e.actionid === actionId);
   }
 
+  /** Every message tapped so far, on every topic. */
+  all(): readonly TappedMessage[] {
+    return this.messages;
+  }
+
   async close(): Promise<void> {
     await this.consumer.disconnect();
   }
