@@ -118,6 +118,10 @@ async function stopAll() {
   await Promise.all(running.map((i) => new Promise((r) => i.child.once('exit', r))));
 }
 process.on('SIGINT', () => stopAll().then(() => process.exit(130)));
+// However the script ends (a failed start, an error in a phase), no app is left running.
+process.on('exit', () => {
+  for (const i of instances) if (i.child.exitCode === null && i.child.signalCode === null) i.child.kill('SIGTERM');
+});
 
 say(`starting the five apps (logs in ${logs})`);
 await Promise.all(APPS.map((app) => startInstance(app, 1, basePort + PORT_OFFSET[app.name])));
