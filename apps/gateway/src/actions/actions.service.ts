@@ -106,6 +106,8 @@ interface Run {
   concluded: boolean;
   /** Records the time since the previous lap under a stage (metrics only). */
   lap: (stage: ActionStage) => void;
+  /** The last update of the stored action: each next one is written after it, so they land in order. */
+  recorded?: Promise<void>;
 }
 
 /** Statuses after which an action changes no more. */
@@ -186,8 +188,8 @@ export class ActionsService {
           body: { actionId: run.actionId, sessionId: run.sessionId, status: 'pending_review' },
         };
       }
-      await this.record(run, { status: 'allowed', decision });
-      run.lap('record');
+      // Written while the target runs, not before: the outcome's update is queued behind it.
+      void this.record(run, { status: 'allowed', decision });
       const { obligations } = decided.data;
       const { result, durationMs } = await this.execute(
         run,
@@ -517,13 +519,23 @@ export class ActionsService {
     run.lap('record');
   }
 
-  /** The stored state follows the events; failing to store it must not change the answer. */
-  private async record(run: Run, changes: ActionChanges): Promise<void> {
-    await this.repository
-      .update(run.actionId, changes)
-      .catch((err: Error) =>
-        this.logger.error({ actionId: run.actionId, err: err.message, changes }, 'could not update the stored action'),
-      );
+  /**
+   * The stored state follows the events; failing to store it must not change the answer. A run's
+   * updates are written one after the other, in the order they were asked for; never rejects.
+   */
+  private record(run: Run, changes: ActionChanges): Promise<void> {
+    const write = () =>
+      this.repository
+        .update(run.actionId, changes)
+        .then(() => undefined)
+        .catch((err: Error) =>
+          this.logger.error(
+            { actionId: run.actionId, err: err.message, changes },
+            'could not update the stored action',
+          ),
+        );
+    run.recorded = run.recorded ? run.recorded.then(write) : write();
+    return run.recorded;
   }
 
   private event<T extends object>(
