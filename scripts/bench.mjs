@@ -515,7 +515,8 @@ lines.push(
     `${machine.loadAvgEnd} at the end), and the load generator (autocannon) runs on the same two cores. ` +
     `Each Verity phase ran ${verityS} s, each direct-PostgreSQL phase ${directS} s. Latency is per request, ` +
     'from autocannon sending it to the 200 answer (the action decided, run on the target, masked, and its outcome ' +
-    'event acknowledged by the broker); only 200 answers count.',
+    'event acknowledged by the broker); only 200 answers count, and requests still in flight when a phase ends count ' +
+    'neither as answers nor as errors.',
   '',
   '| phase | audited actions/s | p50 | p95 | p99 | errors | direct PG/s | direct p50 | direct p99 | added p50 | added p99 | throughput ratio |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
