@@ -1,4 +1,6 @@
 // The five services, their default ports and how to run one from the build.
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { root } from './build-once.mjs';
 
@@ -16,6 +18,22 @@ export function portOf(app, env = process.env) {
 
 export function entryOf(app) {
   return path.join(root, 'dist', 'apps', app.name, 'src', 'main.js');
+}
+
+/**
+ * Runs one app from dist/ as a child process, its stdout and stderr appended to `logFile`.
+ * `nodeArgs` go to node before the entry (e.g. --cpu-prof).
+ */
+export function spawnApp(app, { env = process.env, logFile, nodeArgs = [] }) {
+  const out = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, [...nodeArgs, entryOf(app)], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  return child;
 }
 
 /** Polls /health/ready until it answers 200 or the deadline passes. */

@@ -6,12 +6,11 @@
 //   4. the five services from dist/ (built when out of date), logs in .verity/logs/<app>.log
 // Ctrl-C (or `npm run stop` from another shell) stops them gracefully.
 // `npm start -- --only policy` runs one app alone against whatever KAFKA_BROKERS/DATABASE_URL say.
-import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { APPS, entryOf, portOf, waitReady } from './apps.mjs';
+import { APPS, portOf, spawnApp, waitReady } from './apps.mjs';
 import { ensureBuilt, root } from './build-once.mjs';
 import { databaseUrl, ensureDatabase, ensureKafka } from './infra.mjs';
 import { seedDemo } from './seed-demo.mjs';
@@ -49,14 +48,10 @@ function stopAll(signal = 'SIGTERM') {
 }
 
 for (const app of selected) {
-  const out = createWriteStream(path.join(logs, `${app.name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [entryOf(app)], {
-    cwd: root,
+  const child = spawnApp(app, {
     env: { ...process.env, VERITY_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    logFile: path.join(logs, `${app.name}.log`),
   });
-  child.stdout.pipe(out);
-  child.stderr.pipe(out);
   children.set(app.name, child);
   child.on('exit', (code, signal) => {
     children.delete(app.name);

@@ -4,6 +4,7 @@ import { loadConfig } from '@verity/config';
 import { ApiKeyAuthenticator, IdentityModule } from '@verity/identity';
 import { PlatformModule } from '@verity/platform';
 import { ActionEntity } from './actions/action.entity';
+import { ActionMetrics } from './actions/action.metrics';
 import { ActionsController } from './actions/actions.controller';
 import { ActionsRepository } from './actions/actions.repository';
 import { ActionsService } from './actions/actions.service';
@@ -68,6 +69,7 @@ import { McpSessions } from './mcp/mcp-sessions.service';
     TargetExecutor,
     RepliesService,
     ActionsRepository,
+    ActionMetrics,
     ActionsService,
     ReviewsService,
     McpSessions,

@@ -15,7 +15,7 @@ export class KafkaMetrics {
         name: 'verity_kafka_consume_seconds',
         help: 'Time to validate and handle one consumed message',
         labelNames: ['topic', 'group', 'outcome'],
-        buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+        buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       }),
   );
   readonly deadLettered = once(

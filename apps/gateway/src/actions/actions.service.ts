@@ -36,6 +36,7 @@ import { PendingReplies } from '../replies/pending-replies';
 import { pollUntil } from '../replies/poll-until';
 import { RepliesService } from '../replies/replies.service';
 import { ActionEntity, ActionStatus, ReviewState } from './action.entity';
+import { ActionMetrics, ActionStage } from './action.metrics';
 import { ActionChanges, ActionsRepository } from './actions.repository';
 import { toPayload } from './dto/create-action.dto';
 
@@ -103,6 +104,10 @@ interface Run {
   lastEventId?: string;
   /** An outcome event (or the review hand-off) has been published; nothing more may be. */
   concluded: boolean;
+  /** Records the time since the previous lap under a stage (metrics only). */
+  lap: (stage: ActionStage) => void;
+  /** The last update of the stored action: each next one is written after it, so they land in order. */
+  recorded?: Promise<void>;
 }
 
 /** Statuses after which an action changes no more. */
@@ -125,6 +130,7 @@ export class ActionsService {
     private readonly replies: RepliesService,
     private readonly publisher: EventPublisher,
     private readonly repository: ActionsRepository,
+    private readonly metrics: ActionMetrics,
   ) {}
 
   async submit(actor: ActorV1, request: SubmitAction): Promise<SubmitOutcome> {
@@ -139,6 +145,7 @@ export class ActionsService {
       payloadDigest: digestOf(payload),
       stage: 'decision',
       concluded: false,
+      lap: this.metrics.stopwatch(),
     };
     const requested = this.event(run, ActionRequested, undefined, {
       connection: target.name,
@@ -158,6 +165,7 @@ export class ActionsService {
       payload,
       traceparent: run.traceparent ?? null,
     });
+    run.lap('store');
     this.logger.log({ actionId: run.actionId, sessionId: run.sessionId, connection: target.name }, 'action requested');
     try {
       const decided = await this.decide(run, requested);
@@ -180,7 +188,8 @@ export class ActionsService {
           body: { actionId: run.actionId, sessionId: run.sessionId, status: 'pending_review' },
         };
       }
-      await this.record(run, { status: 'allowed', decision });
+      // Written while the target runs, not before: the outcome's update is queued behind it.
+      void this.record(run, { status: 'allowed', decision });
       const { obligations } = decided.data;
       const { result, durationMs } = await this.execute(
         run,
@@ -190,7 +199,10 @@ export class ActionsService {
         request.operation,
         payload,
       );
-      return { status: 'executed', body: await this.mask(run, decided.id, obligations, result, durationMs) };
+      run.lap('execute');
+      const body = await this.mask(run, decided.id, obligations, result, durationMs);
+      run.lap('total');
+      return { status: 'executed', body };
     } catch (err) {
       if (!run.concluded && run.lastEventId) await this.concludeUnexpected(run, err);
       throw err;
@@ -279,6 +291,7 @@ export class ActionsService {
       stage,
       lastEventId,
       concluded: false,
+      lap: () => undefined,
     };
   }
 
@@ -344,9 +357,11 @@ export class ActionsService {
         });
       }
       run.lastEventId = requested.id;
+      run.lap('publish_intent');
     });
     if (!decided) return this.fail(run, requested.id, 'POLICY.TIMEOUT', `no policy decision within ${timeout} ms`);
     run.lastEventId = decided.id;
+    run.lap('await_decision');
     this.logger.log(
       { actionId: run.actionId, decision: decided.data.decision, policyIds: decided.data.policyIds },
       'action decided',
@@ -400,6 +415,7 @@ export class ActionsService {
       masked = await this.ask(this.replies.masked, run, timeout, async () => {
         await this.publisher.publish(ResultCaptured, captured);
         run.lastEventId = captured.id;
+        run.lap('publish_result');
       });
     } catch (err) {
       // E.g. a result larger than the broker accepts in one message.
@@ -411,6 +427,7 @@ export class ActionsService {
       return this.fail(run, causeId, 'MASKING.UNAVAILABLE', 'the result could not be handed to masking');
     }
     if (!masked) return this.fail(run, captured.id, 'MASKING.TIMEOUT', `no masked result within ${timeout} ms`);
+    run.lap('await_masking');
     if (masked.data.resultDigest !== resultDigest) {
       return this.fail(run, masked.id, 'MASKING.FAILED', 'masking answered for a different result');
     }
@@ -497,16 +514,28 @@ export class ActionsService {
     await this.publisher.publish(def, event);
     run.concluded = true;
     run.lastEventId = event.id;
+    run.lap('publish_outcome');
     await this.record(run, changes);
+    run.lap('record');
   }
 
-  /** The stored state follows the events; failing to store it must not change the answer. */
-  private async record(run: Run, changes: ActionChanges): Promise<void> {
-    await this.repository
-      .update(run.actionId, changes)
-      .catch((err: Error) =>
-        this.logger.error({ actionId: run.actionId, err: err.message, changes }, 'could not update the stored action'),
-      );
+  /**
+   * The stored state follows the events; failing to store it must not change the answer. A run's
+   * updates are written one after the other, in the order they were asked for; never rejects.
+   */
+  private record(run: Run, changes: ActionChanges): Promise<void> {
+    const write = () =>
+      this.repository
+        .update(run.actionId, changes)
+        .then(() => undefined)
+        .catch((err: Error) =>
+          this.logger.error(
+            { actionId: run.actionId, err: err.message, changes },
+            'could not update the stored action',
+          ),
+        );
+    run.recorded = run.recorded ? run.recorded.then(write) : write();
+    return run.recorded;
   }
 
   private event<T extends object>(

@@ -45,8 +45,19 @@ export class BudgetsRepository {
     return found.length > 0 ? { sessionId: found[0].session_id, rows: found[0].rows } : null;
   }
 
+  /**
+   * Writes the session's new counts and the decision record: one UPDATE of the row locked by
+   * lockBudget and one INSERT (a record already there was found before; a concurrent duplicate
+   * fails on the key). `save` would first SELECT each to choose between INSERT and UPDATE.
+   */
   async save(tx: EntityManager, budget: SessionBudgetEntity, record: Omit<DecisionRecordEntity, 'decidedAt'>) {
-    await tx.save(SessionBudgetEntity, budget);
-    await tx.save(DecisionRecordEntity, record);
+    const { actions, writes, tables, rows, rowsAlerted } = budget;
+    await tx.update(
+      SessionBudgetEntity,
+      { sessionId: budget.sessionId },
+      { actions, writes, tables, rows, rowsAlerted },
+    );
+    // The jsonb columns' types are wider than TypeORM's deep-partial type admits.
+    await tx.insert(DecisionRecordEntity, record as Parameters<EntityManager['insert']>[1]);
   }
 }
