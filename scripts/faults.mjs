@@ -83,7 +83,13 @@ const kafkaPort = await freePort(true);
 const kafkaHome = path.join(work, 'kafka-home');
 const report = path.join(work, 'report.json');
 const pgCtl = [...pgPrefix, path.join(bin, 'pg_ctl'), '-D', pgData];
-const kafkaEnv = { ...process.env, VERITY_HOME: kafkaHome, KAFKA_BROKERS: `127.0.0.1:${kafkaPort}` };
+// A loaded machine may need minutes for a broker start.
+const kafkaEnv = {
+  KAFKA_START_TIMEOUT: '240',
+  ...process.env,
+  VERITY_HOME: kafkaHome,
+  KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
+};
 const kafkaScript = path.join(root, 'deploy/kafka/kafka-local.sh');
 
 async function cleanUp() {

@@ -94,7 +94,7 @@ describe('fault injection under load', () => {
   };
 
   const restartKafka = async () => {
-    const env = { ...process.env, VERITY_HOME: kafkaHome };
+    const env = { KAFKA_START_TIMEOUT: '240', ...process.env, VERITY_HOME: kafkaHome };
     const script = path.join(REPO_ROOT, 'deploy/kafka/kafka-local.sh');
     await exec('bash', [script, 'stop'], { env });
     await exec('bash', [script, 'start'], { env });
@@ -156,11 +156,17 @@ describe('fault injection under load', () => {
         'run the fault scenarios with `npm run test:faults`: they need a broker and a cluster of their own',
       );
     }
+    admin = new Kafka({ brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    // A fresh broker answers before its group coordinator does; the apps start once it does.
+    await waitFor(async () => (await admin.describeGroups(['faults.warm-up'])).groups.length === 1, {
+      timeoutMs: 180_000,
+      intervalMs: 1_000,
+      what: 'the broker to coordinate consumer groups',
+    });
     platform = await startPlatform({ env: { LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'warn' } });
     db = new Pool({ connectionString: testDatabaseUrl(), max: 4 });
     db.on('error', () => undefined); // the PostgreSQL restart breaks idle connections
-    admin = new Kafka({ brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
     const issuer = await DevIssuer.load(path.join(REPO_ROOT, '.verity'));
     token = await issuer.mint({ sub: `faults-${run}`, groups: ['analysts'], ttlSeconds: 3 * 3600 });
   }, 180_000);
