@@ -11,7 +11,7 @@
 //   npm run test:faults -- --doc             also writes the table into docs/reliability.md
 //   npm run test:faults -- -t 'PostgreSQL'   extra arguments go to jest (here: one scenario)
 //
-// FAULTS_ACTIONS (default 600) actions per scenario at FAULTS_RATE (default 20) per second.
+// FAULTS_ACTIONS (default 400) actions per scenario at FAULTS_RATE (default 10) per second.
 // Exit status: jest's (non-zero when any scenario found a violation or could not run).
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import {
@@ -223,7 +223,7 @@ function updateDoc(table) {
   const from = text.indexOf(begin);
   const to = text.indexOf(end);
   if (from < 0 || to < from) throw new Error(`${doc} has no ${begin} … ${end} section`);
-  const stamp = `Run of ${new Date().toISOString().slice(0, 10)}, \`npm run test:faults\`, ${process.env.FAULTS_ACTIONS ?? 600} actions per scenario at ${process.env.FAULTS_RATE ?? 20}/s.`;
+  const stamp = `Run of ${new Date().toISOString().slice(0, 10)}, \`npm run test:faults\`, ${process.env.FAULTS_ACTIONS ?? 400} actions per scenario at ${process.env.FAULTS_RATE ?? 10}/s.`;
   writeFileSync(doc, `${text.slice(0, from + begin.length)}\n\n${stamp}\n\n${table}\n\n${text.slice(to)}`);
   execFileSync(process.execPath, [path.join(root, 'node_modules/prettier/bin/prettier.cjs'), '--write', doc], {
     stdio: 'ignore',

@@ -32,8 +32,8 @@ import { Pool } from 'pg';
 jest.setTimeout(300_000);
 const exec = promisify(execFile);
 
-const ACTIONS = Number(process.env.FAULTS_ACTIONS ?? 600);
-const RATE = Number(process.env.FAULTS_RATE ?? 20);
+const ACTIONS = Number(process.env.FAULTS_ACTIONS ?? 400);
+const RATE = Number(process.env.FAULTS_RATE ?? 10);
 /** An agent's patience: well above the gateway's own bounds (decision 5 s + statement 10 s + masking 5 s); later is a hang. */
 const CLIENT_TIMEOUT_MS = 60_000;
 const CONVERGE_MS = 10_000;
