@@ -29,7 +29,7 @@ import {
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 
-jest.setTimeout(300_000);
+jest.setTimeout(600_000);
 const exec = promisify(execFile);
 
 const ACTIONS = Number(process.env.FAULTS_ACTIONS ?? 400);
@@ -164,12 +164,15 @@ describe('fault injection under load', () => {
       intervalMs: 1_000,
       what: 'the broker to coordinate consumer groups',
     });
-    platform = await startPlatform({ env: { LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'warn' } });
+    platform = await startPlatform({
+      env: { LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'warn' },
+      readyTimeoutMs: 240_000, // a fresh broker elects its partitions' leaders slowly on a loaded machine
+    });
     db = new Pool({ connectionString: testDatabaseUrl(), max: 4 });
     db.on('error', () => undefined); // the PostgreSQL restart breaks idle connections
     const issuer = await DevIssuer.load(path.join(REPO_ROOT, '.verity'));
     token = await issuer.mint({ sub: `faults-${run}`, groups: ['analysts'], ttlSeconds: 3 * 3600 });
-  }, 180_000);
+  }, 600_000);
 
   afterAll(async () => {
     await admin?.disconnect();

@@ -25,6 +25,8 @@ export interface PlatformOptions {
   /** First of five consecutive ports (gateway, audit, ledger, policy, masking); E2E_BASE_PORT, else 18080. */
   basePort?: number;
   env?: Record<string, string>;
+  /** How long each app may take to be ready (90 s). */
+  readyTimeoutMs?: number;
 }
 
 /** Seeds a demo target database (synthetic customers + agent role) for the gateway to run on. */
@@ -135,7 +137,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
           throw new Error(`${app} exited:\n${output[app].join('').slice(-3000)}`);
         return (await fetch(`${url[app]}/health/ready`)).ok;
       },
-      { timeoutMs: 90_000, what: `${app} to be ready` },
+      { timeoutMs: options.readyTimeoutMs ?? 90_000, what: `${app} to be ready` },
     ).catch((err: Error) => {
       throw new Error(`${err.message}; its last output:\n${output[app].join('').slice(-3000)}`);
     });
