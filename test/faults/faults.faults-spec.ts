@@ -11,7 +11,7 @@
  * PostgreSQL cluster that nothing else uses: these scenarios restart both.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -178,6 +178,7 @@ describe('fault injection under load', () => {
     await admin?.disconnect();
     await db?.end();
     await platform?.stop();
+    rmSync(work, { recursive: true, force: true });
     // The apps' logs, for a look at what happened in a failed scenario.
     const logs = path.join(REPO_ROOT, 'test-artifacts/faults');
     mkdirSync(logs, { recursive: true });
