@@ -34,5 +34,17 @@ module.exports = {
       testMatch: ['<rootDir>/test/{e2e,security}/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/global-setup.js',
     },
+    // Fault injection (kills apps, restarts the broker and PostgreSQL): only through
+    // `npm run test:faults` (scripts/faults.mjs), which gives it a broker and a cluster of its own.
+    ...(process.env.VERITY_FAULTS === '1'
+      ? [
+          {
+            ...common,
+            displayName: 'faults',
+            testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
+            globalSetup: '<rootDir>/libs/testing/global-setup.js',
+          },
+        ]
+      : []),
   ],
 };

@@ -4,6 +4,7 @@ import { definitionForTopic, EventDefinition, EventEnvelope } from '@verity/cont
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { EventPublisher } from './event-publisher';
 import { KafkaMetrics } from './kafka.metrics';
+import { restartAfterCrash } from './restart-after-crash';
 import { readMessage } from './read-message';
 
 /** One valid, contract-checked event of a consumed batch. */
@@ -74,6 +75,7 @@ export interface EventBatchConsumerOptions {
 export class EventBatchConsumer {
   private consumer: Consumer | undefined;
   private joined = false;
+  private stopped = false;
   private readonly log: Logger;
   private readonly metrics = new KafkaMetrics();
 
@@ -109,6 +111,12 @@ export class EventBatchConsumer {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
       this.log.error({ err: payload.error?.message, restart: payload.restart }, 'consumer crashed');
+      if (!payload.restart && consumer === this.consumer)
+        restartAfterCrash(
+          this.log,
+          () => this.start(),
+          () => this.stopped,
+        );
     });
     await this.options.publisher.connect();
     await this.discardStaleOffsets(topics);
@@ -124,6 +132,7 @@ export class EventBatchConsumer {
 
   /** Stops fetching, lets the batch in hand finish and commits its offsets. */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.joined = false;
     await this.consumer?.disconnect();
   }

@@ -56,6 +56,8 @@ export class EventPublisher implements OnApplicationShutdown {
     await this.connect();
     await this.producer.send({
       topic: def.topic,
+      // Resolved only once every in-sync replica has the event: what "durably in Kafka" means here.
+      acks: -1,
       messages: [
         {
           key,

@@ -8,6 +8,7 @@ import { EventContext } from './event-context';
 import { EventPublisher } from './event-publisher';
 import { KafkaMetrics } from './kafka.metrics';
 import { readMessage } from './read-message';
+import { restartAfterCrash } from './restart-after-crash';
 
 export interface KafkaEventServerOptions {
   kafka: Kafka;
@@ -58,6 +59,7 @@ export async function retryWhileRetriable<T>(operation: () => Promise<T>, deadli
 export class KafkaEventServer extends Server implements CustomTransportStrategy {
   private consumer: Consumer | undefined;
   private joined = false;
+  private closed = false;
   private readonly log: Logger;
 
   constructor(private readonly options: KafkaEventServerOptions) {
@@ -102,6 +104,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
       this.log.error({ err: payload.error?.message, restart: payload.restart }, 'consumer crashed');
+      if (!payload.restart && consumer === this.consumer)
+        restartAfterCrash(
+          this.log,
+          () => this.start(),
+          () => this.closed,
+        );
     });
     await this.options.publisher.connect();
     const fromBeginning = this.options.fromBeginning ?? true;
@@ -197,6 +205,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   /** Stops fetching, lets in-flight handlers finish and commits their offsets. */
   async close(): Promise<void> {
+    this.closed = true;
     this.joined = false;
     await this.consumer?.disconnect();
   }

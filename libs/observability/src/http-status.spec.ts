@@ -17,6 +17,8 @@ describe('httpStatusForCode', () => {
     ['REQUEST.TOO_DEEP', 400],
     ['TARGET.QUERY_REJECTED', 422],
     ['TARGET.UNAVAILABLE', 502],
+    ['EVENTS.UNAVAILABLE', 503],
+    ['STORE.UNAVAILABLE', 503],
     ['REVIEW.TIMEOUT', 504],
     ['SOMETHING.ELSE', 500],
   ])('%s → %i', (code, status) => {

@@ -14,7 +14,14 @@ const BY_REASON: Array<[RegExp, number]> = [
   [/^NOT_READY$/, 503],
 ];
 
+/**
+ * Verity's own event log or store is down: nothing ran, try again later (503), unlike a
+ * target or upstream that failed (502).
+ */
+const BY_CODE: Record<string, number> = { 'EVENTS.UNAVAILABLE': 503, 'STORE.UNAVAILABLE': 503 };
+
 export function httpStatusForCode(code: string): number {
+  if (BY_CODE[code]) return BY_CODE[code];
   const reason = code.split('.').pop() ?? '';
   return BY_REASON.find(([pattern]) => pattern.test(reason))?.[1] ?? 500;
 }

@@ -12,6 +12,12 @@ export interface RunningPlatform {
   url: Record<AppName, string>;
   /** Everything each process wrote, for assertions on logs. */
   output: Record<AppName, string[]>;
+  /** The process id of an app's current process. */
+  pid(app: AppName): number;
+  /** Sends a signal to an app's current process; resolves once it exited (SIGKILL, SIGTERM). */
+  signal(app: AppName, signal: NodeJS.Signals): Promise<void>;
+  /** Starts an app again (after it exited) and waits until it is ready. */
+  restart(app: AppName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -21,6 +27,8 @@ export interface PlatformOptions {
   env?: Record<string, string>;
   /** More connections for the connections file, as YAML lines indented under `connections:`. */
   connections?: string[];
+  /** How long each app may take to be ready (90 s). */
+  readyTimeoutMs?: number;
 }
 
 /** Seeds a demo target database (synthetic customers + agent role) for the gateway to run on. */
@@ -111,7 +119,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   };
   const children = new Map<AppName, ChildProcess>();
   const output = Object.fromEntries(APPS.map((a) => [a, [] as string[]])) as Record<AppName, string[]>;
-  for (const app of APPS) {
+  const url = Object.fromEntries(APPS.map((a) => [a, `http://127.0.0.1:${ports[a]}`])) as Record<AppName, string>;
+  const spawnApp = (app: AppName) => {
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/apps', app, 'src/main.js')], {
       env,
       cwd: REPO_ROOT,
@@ -120,29 +129,45 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     child.stderr?.on('data', (chunk: Buffer) => output[app].push(chunk.toString()));
     children.set(app, child);
     leftovers.add(child);
-  }
-  const url = Object.fromEntries(APPS.map((a) => [a, `http://127.0.0.1:${ports[a]}`])) as Record<AppName, string>;
+  };
+  const exited = (c: ChildProcess) =>
+    c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r));
+  const ready = (app: AppName) =>
+    waitFor(
+      async () => {
+        const child = current(app);
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`${app} exited:\n${output[app].join('').slice(-3000)}`);
+        return (await fetch(`${url[app]}/health/ready`)).ok;
+      },
+      { timeoutMs: options.readyTimeoutMs ?? 90_000, what: `${app} to be ready` },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; its last output:\n${output[app].join('').slice(-3000)}`);
+    });
+  const current = (app: AppName) => children.get(app) as ChildProcess;
+  for (const app of APPS) spawnApp(app);
   const stop = async () => {
     for (const child of children.values()) leftovers.delete(child);
     for (const child of children.values()) child.kill('SIGTERM');
-    await Promise.all(
-      [...children.values()].map((c) => (c.exitCode !== null ? undefined : new Promise((r) => c.once('exit', r)))),
-    );
+    await Promise.all([...children.values()].map(exited));
+  };
+  const signal = async (app: AppName, sig: NodeJS.Signals) => {
+    const child = current(app);
+    child.kill(sig);
+    if (sig === 'SIGKILL' || sig === 'SIGTERM') await exited(child);
+  };
+  const restart = async (app: AppName) => {
+    const old = current(app);
+    if (old.exitCode === null && old.signalCode === null) throw new Error(`${app} is still running`);
+    leftovers.delete(old);
+    spawnApp(app);
+    await ready(app);
   };
   try {
-    for (const app of APPS) {
-      await waitFor(
-        async () => {
-          if (children.get(app)?.exitCode !== null)
-            throw new Error(`${app} exited:\n${output[app].join('').slice(-3000)}`);
-          return (await fetch(`${url[app]}/health/ready`)).ok;
-        },
-        { timeoutMs: 90_000, what: `${app} to be ready` },
-      );
-    }
+    for (const app of APPS) await ready(app);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url, output, stop };
+  return { url, output, pid: (app) => current(app).pid as number, signal, restart, stop };
 }

@@ -50,7 +50,11 @@ export class ActionsController {
     422,
     'TARGET.QUERY_REJECTED (the database refused the statement); http.request: TARGET.REDIRECT_REJECTED (a redirect off the base URL), TARGET.OVERSIZE_REJECTED (response over the cap), TARGET.WRITE_REJECTED (read-only decision), TARGET.PATH_REJECTED, TARGET.HEADER_REJECTED',
   )
-  @ErrorResponse(502, 'TARGET.UNAVAILABLE, MASKING.UNAVAILABLE, EVENTS.UNAVAILABLE, AUTH.UNAVAILABLE')
+  @ErrorResponse(502, 'TARGET.UNAVAILABLE, MASKING.UNAVAILABLE, AUTH.UNAVAILABLE')
+  @ErrorResponse(
+    503,
+    'EVENTS.UNAVAILABLE (the broker did not acknowledge the intent or the outcome in time; nothing ran / no result), STORE.UNAVAILABLE',
+  )
   @ErrorResponse(504, 'POLICY.TIMEOUT, MASKING.TIMEOUT, TARGET.TIMEOUT')
   async submit(
     @CurrentActor() actor: ActorV1,

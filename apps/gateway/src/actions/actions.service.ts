@@ -154,17 +154,19 @@ export class ActionsService {
       payloadDigest: run.payloadDigest,
       agent: { ...request.agent },
     });
-    await this.repository.create({
-      id: run.actionId,
-      sessionId: run.sessionId,
-      actor,
-      connection: target.name,
-      operation: request.operation,
-      status: 'requested',
-      payloadDigest: run.payloadDigest,
-      payload,
-      traceparent: run.traceparent ?? null,
-    });
+    await this.store(() =>
+      this.repository.create({
+        id: run.actionId,
+        sessionId: run.sessionId,
+        actor,
+        connection: target.name,
+        operation: request.operation,
+        status: 'requested',
+        payloadDigest: run.payloadDigest,
+        payload,
+        traceparent: run.traceparent ?? null,
+      }),
+    );
     run.lap('store');
     this.logger.log({ actionId: run.actionId, sessionId: run.sessionId, connection: target.name }, 'action requested');
     try {
@@ -346,12 +348,30 @@ export class ActionsService {
   private async decide(run: Run, requested: EventEnvelope<ActionRequestedV1>): Promise<EventEnvelope<ActionDecidedV1>> {
     const timeout = this.config.GATEWAY_DECISION_TIMEOUT_MS;
     const decided = await this.ask(this.replies.decisions, run, timeout, async () => {
+      // Fail closed: nothing runs unless the intent is acknowledged by the broker (acks=all) in time.
+      const sent = this.publisher.publish(ActionRequested, requested);
+      let acked: boolean;
       try {
-        await this.publisher.publish(ActionRequested, requested);
+        acked = await this.within(sent);
       } catch (err) {
         if (err instanceof DomainError) throw err;
-        await this.record(run, { status: 'failed', outcomeCode: 'EVENTS.UNAVAILABLE' });
+        acked = false;
         this.logger.error({ actionId: run.actionId, err: (err as Error).message }, 'could not publish the intent');
+      }
+      if (!acked) {
+        await this.record(run, { status: 'failed', outcomeCode: 'EVENTS.UNAVAILABLE' });
+        // The send may still land (the producer retries): then the intent gets its outcome too.
+        sent
+          .then(() => {
+            const failed = this.event(run, ActionFailed, requested.id, {
+              stage: 'decision',
+              code: 'EVENTS.UNAVAILABLE',
+              message: 'the intent reached the event log too late; the action was not run',
+              payloadDigest: run.payloadDigest,
+            });
+            return this.keepPublishing(ActionFailed, failed);
+          })
+          .catch(() => undefined);
         throw new DomainError('EVENTS.UNAVAILABLE', 'the event log is unavailable; the action was not run', {
           actionId: run.actionId,
         });
@@ -505,18 +525,74 @@ export class ActionsService {
     );
   }
 
+  /**
+   * Publishes the action's one outcome. Once this starts the outcome is decided: the same event
+   * (same id, so the ledger keeps it once) is sent until the broker takes it, however long that
+   * is. The caller gets its answer only when the outcome is durable in time; otherwise
+   * EVENTS.UNAVAILABLE (503), and no result.
+   */
   private async conclude<T extends object>(
     run: Run,
     def: EventDefinition<T>,
     event: EventEnvelope<T>,
     changes: ActionChanges,
   ): Promise<void> {
-    await this.publisher.publish(def, event);
     run.concluded = true;
     run.lastEventId = event.id;
+    const sent = this.keepPublishing(def, event);
+    const acked = await this.within(sent);
     run.lap('publish_outcome');
     await this.record(run, changes);
     run.lap('record');
+    if (!acked) {
+      throw new DomainError(
+        'EVENTS.UNAVAILABLE',
+        'the event log is unavailable; the outcome is recorded once it is back, and no result is given without it',
+        { actionId: run.actionId },
+      );
+    }
+  }
+
+  /** True when `sent` resolves within GATEWAY_PUBLISH_TIMEOUT_MS, false when it takes longer. */
+  private async within(sent: Promise<void>): Promise<boolean> {
+    // A failure after the time is up is the background sender's (keepPublishing) to report.
+    sent.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.config.GATEWAY_PUBLISH_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([sent.then(() => true as const), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Sends an event until the broker acknowledges it (for up to an hour, while this process lives). */
+  private async keepPublishing<T extends object>(def: EventDefinition<T>, event: EventEnvelope<T>): Promise<void> {
+    const deadline = Date.now() + 3_600_000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.publisher.publish(def, event);
+      } catch (err) {
+        if (err instanceof DomainError || Date.now() > deadline) {
+          this.logger.error({ actionId: event.actionid, eventId: event.id, err: (err as Error).message }, 'event lost');
+          throw err;
+        }
+        this.logger.warn({ actionId: event.actionid, eventId: event.id, attempt }, 'event log unavailable; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5_000)));
+      }
+    }
+  }
+
+  /** The gateway's own store: when it is down nothing has been published or run yet. */
+  private async store<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      this.logger.error({ err: (err as Error).message }, 'could not store the action');
+      throw new DomainError('STORE.UNAVAILABLE', 'the action store is unavailable; the action was not run');
+    }
   }
 
   /**

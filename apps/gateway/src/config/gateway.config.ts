@@ -44,6 +44,13 @@ export class GatewayConfig {
   /** How long a request waits for the masked result before it fails with MASKING.TIMEOUT. */
   @IsInt() @Min(100) @Max(120_000) GATEWAY_MASKING_TIMEOUT_MS: number = 5_000;
 
+  /**
+   * How long a request waits for the broker to acknowledge (acks=all) an event it must have
+   * written before it goes on: the intent before anything runs, the outcome before the answer.
+   * Longer is EVENTS.UNAVAILABLE (503); the send goes on in the background (see docs/reliability.md).
+   */
+  @IsInt() @Min(100) @Max(120_000) GATEWAY_PUBLISH_TIMEOUT_MS: number = 3_000;
+
   /** Longest long poll of GET /v1/actions/:id?wait= (seconds). */
   @IsInt() @Min(0) @Max(300) GATEWAY_MAX_WAIT_S: number = 30;
 
