@@ -11,6 +11,7 @@ import { ActionsService } from './actions/actions.service';
 import { ProjectionStateEntity } from './actions/projection-state.entity';
 import { AuditReaderGuard } from './auth/audit-reader.guard';
 import { AuditConfig } from './config/audit.config';
+import { ExplorerModule } from './explorer/explorer.module';
 import { CreateAudit1795636200000 } from './migrations/1795636200000-create-audit';
 import { SessionsController } from './sessions/sessions.controller';
 
@@ -30,6 +31,7 @@ export const AUDIT_CONSUMERS: ConsumerOptions[] = [{ groupId: 'audit.projections
       },
     }),
     IdentityModule.forRoot(),
+    ExplorerModule,
   ],
   controllers: [ActionsController, SessionsController, ActionsConsumer],
   providers: [

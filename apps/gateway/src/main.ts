@@ -3,6 +3,7 @@ import { loadConfig, PlatformConfig } from '@verity/config';
 import { bootstrapService } from '@verity/platform';
 import { randomBytes } from 'node:crypto';
 import { GatewayConfig } from './config/gateway.config';
+import { allowBrowserOrigins } from './cors/browser-origins';
 import { setupApiDocs } from './docs/api-docs';
 import { GatewayModule } from './gateway.module';
 import { LEDGER_INDEX_CONSUMER } from './ledger/ledger-index.consumer';
@@ -18,7 +19,10 @@ export function startGateway(): Promise<INestApplication> {
     port: config.GATEWAY_PORT,
     host: config.HOST,
     bodyLimit: config.GATEWAY_BODY_LIMIT,
-    configure: setupApiDocs,
+    configure: (app) => {
+      allowBrowserOrigins(app, config.corsOrigins);
+      setupApiDocs(app);
+    },
     consumers: [
       {
         // Every instance reads every reply from "now" on and keeps the ones it waits for.
