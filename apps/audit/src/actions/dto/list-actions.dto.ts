@@ -1,10 +1,13 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { Decision, DECISIONS } from '@verity/contracts';
+import { Decision, DECISIONS, Operation, OPERATIONS } from '@verity/contracts';
 import { ACTION_STATUSES, ActionStatus } from '../action-projection';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
+
+export const EXPORT_FORMATS = ['json', 'jsonl', 'csv', 'ocsf'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Filters for `GET /v1/audit/actions`; every one optional, all combined with AND. */
 export class ListActionsQuery {
@@ -21,10 +24,28 @@ export class ListActionsQuery {
   @MaxLength(512)
   identity?: string;
 
+  /** The acting agent (direct caller of the delegation chain). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(512)
+  agent?: string;
+
   @IsOptional()
   @IsString()
   @Matches(/^[a-z0-9][a-z0-9_-]{0,62}$/)
   connection?: string;
+
+  @IsOptional()
+  @IsIn(OPERATIONS)
+  operation?: Operation;
+
+  /** A table the statement touches (read or written), as the policy's SQL analysis names it. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  table?: string;
 
   @IsOptional()
   @IsIn(DECISIONS)
@@ -63,4 +84,9 @@ export class ListActionsQuery {
   @IsString()
   @MaxLength(1000)
   cursor?: string;
+
+  /** `json` (default: one page), or an export of every match: `jsonl`, `csv`, `ocsf` (JSON Lines). */
+  @IsOptional()
+  @IsIn(EXPORT_FORMATS)
+  format?: ExportFormat;
 }
