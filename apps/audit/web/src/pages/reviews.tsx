@@ -8,6 +8,13 @@ import { ReviewHistory } from './action';
 export function ReviewsPage() {
   const queue = useLoad(() => gateway.reviews(), []);
   const past = useLoad(() => audit.reviews(), []);
+  // Verdicts given here, kept above the queue: a judged review leaves the queue when it reloads.
+  const [given, setGiven] = useState<string[]>([]);
+  const judged = (message: string) => {
+    setGiven((before) => [message, ...before]);
+    queue.reload();
+    past.reload();
+  };
   return (
     <>
       <h1>Reviews</h1>
@@ -18,6 +25,13 @@ export function ReviewsPage() {
             Refresh
           </button>
         </p>
+        <ul className="plain" role="status" aria-label="Verdicts given">
+          {given.map((message, i) => (
+            <li key={i} className="ok-text" data-testid="verdict-given">
+              {message}
+            </li>
+          ))}
+        </ul>
         <Show loaded={queue}>
           {(reviews) =>
             reviews.length === 0 ? (
@@ -25,7 +39,7 @@ export function ReviewsPage() {
             ) : (
               <ul className="queue">
                 {reviews.map((r) => (
-                  <ReviewCard key={r.actionId} review={r} onJudged={queue.reload} />
+                  <ReviewCard key={r.actionId} review={r} onJudged={judged} />
                 ))}
               </ul>
             )
@@ -55,11 +69,10 @@ export function ReviewsPage() {
   );
 }
 
-function ReviewCard({ review: r, onJudged }: { review: PendingReview; onJudged: () => void }) {
+function ReviewCard({ review: r, onJudged }: { review: PendingReview; onJudged: (message: string) => void }) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | null>(null);
-  const [done, setDone] = useState<string | null>(null);
   const id = `comment-${r.actionId}`;
   const judge = async (verdict: 'approve' | 'reject', e?: FormEvent) => {
     e?.preventDefault();
@@ -68,8 +81,11 @@ function ReviewCard({ review: r, onJudged }: { review: PendingReview; onJudged: 
     setError(null);
     try {
       const answer = await gateway.judge(r.actionId, verdict, comment.trim(), r.payloadDigest);
-      setDone(`${verdict === 'approve' ? 'Approved' : 'Rejected'}: review ${answer.outcome}`);
-      onJudged();
+      const what = `${r.operation} on ${r.connection} for ${r.requester.subject}`;
+      onJudged(
+        `${verdict === 'approve' ? 'Approved' : 'Rejected'} ${what}: review ${answer.outcome}` +
+          (answer.complete ? '' : ` (${answer.approvals} of ${answer.requiredApprovals} approvals)`),
+      );
     } catch (err) {
       setError(err as Error);
     } finally {
@@ -93,25 +109,19 @@ function ReviewCard({ review: r, onJudged }: { review: PendingReview; onJudged: 
         {time(r.expiresAt)}. <Link to={`/sessions/${encodeURIComponent(r.sessionId)}`}>Session</Link> ·{' '}
         <Link to={`/actions/${r.actionId}`}>Action</Link>
       </p>
-      {done ? (
-        <p role="status" className="ok-text">
-          {done}
-        </p>
-      ) : (
-        <form onSubmit={(e) => judge('approve', e)}>
-          <label htmlFor={id}>Comment (required)</label>
-          <textarea id={id} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} />
-          <div className="buttons">
-            <button type="submit" disabled={busy}>
-              Approve
-            </button>
-            <button type="button" className="danger" disabled={busy} onClick={() => judge('reject')}>
-              Reject
-            </button>
-          </div>
-          {error && <ErrorBox error={error} />}
-        </form>
-      )}
+      <form onSubmit={(e) => judge('approve', e)}>
+        <label htmlFor={id}>Comment (required)</label>
+        <textarea id={id} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} />
+        <div className="buttons">
+          <button type="submit" disabled={busy}>
+            Approve
+          </button>
+          <button type="button" className="danger" disabled={busy} onClick={() => judge('reject')}>
+            Reject
+          </button>
+        </div>
+        {error && <ErrorBox error={error} />}
+      </form>
     </li>
   );
 }
