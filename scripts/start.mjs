@@ -35,6 +35,11 @@ if (!values.only) {
 }
 ensureBuilt();
 
+// The web explorer (served by audit) calls the gateway's reviewer API from the browser: allow
+// its origin unless GATEWAY_CORS_ORIGINS says otherwise (the gateway's own default is none).
+const auditPort = portOf(APPS.find((a) => a.name === 'audit'));
+const corsOrigins = process.env.GATEWAY_CORS_ORIGINS ?? `http://127.0.0.1:${auditPort},http://localhost:${auditPort}`;
+
 const children = new Map();
 let stopping = false;
 
@@ -52,7 +57,7 @@ for (const app of selected) {
   const out = createWriteStream(path.join(logs, `${app.name}.log`), { flags: 'a' });
   const child = spawn(process.execPath, [entryOf(app)], {
     cwd: root,
-    env: { ...process.env, VERITY_HOME: home },
+    env: { ...process.env, VERITY_HOME: home, GATEWAY_CORS_ORIGINS: corsOrigins },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.pipe(out);
@@ -112,6 +117,9 @@ curl -s ${gateway}/v1/actions -H "authorization: Bearer $TOKEN" -H 'content-type
 
 Then its audit record (use the actionId from the answer):
 curl -s ${audit}/v1/audit/actions/<actionId> -H "authorization: Bearer $TOKEN"
+
+The web explorer: ${audit}/ — sign in by pasting a token with the compliance group
+(and approvers, to judge reviews): npm run -s token -- --sub carol --groups compliance,approvers
 
 New tokens: npm run token -- --sub alice --groups analysts,compliance
 Stop: Ctrl-C here, or npm run stop`);
