@@ -21,6 +21,7 @@ import { LedgerConsumer } from './projection/ledger.consumer';
 import { ProjectionMetrics } from './projection/projection.metrics';
 import { ProjectionService } from './projection/projection.service';
 import { AuditReadRecorder } from './reads/audit-read.recorder';
+import { RebuildService } from './rebuild/rebuild.service';
 import { ReviewsController } from './reviews/reviews.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { SummariesController } from './summaries/summaries.controller';
@@ -75,6 +76,7 @@ export const AUDIT_ENTITIES = [
     ProjectionService,
     AuditReadRecorder,
     ExportService,
+    RebuildService,
   ],
 })
 export class AuditModule {}

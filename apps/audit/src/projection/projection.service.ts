@@ -20,7 +20,8 @@ import { contributionOf, deltaOf } from '../summaries/contribution';
 import { SummariesRepository } from '../summaries/summaries.repository';
 import { ProjectionMetrics } from './projection.metrics';
 
-export type ApplyOutcome = 'applied' | 'duplicate';
+/** `marked`: an entry no view shows (an audit.read); only the high-water mark moved. */
+export type ApplyOutcome = 'applied' | 'duplicate' | 'marked';
 
 /**
  * Keeps every view from the ledger's stream: one transaction per ledger entry updates the views
@@ -54,6 +55,7 @@ export class ProjectionService {
       event,
     };
     const outcome = await this.actions.transaction(async (tx) => {
+      const shown = ACTION_ROW_TYPES.has(event.type) || event.type === AlertRaised.type;
       const changed = ACTION_ROW_TYPES.has(event.type)
         ? await this.applyToAction(tx, entry)
         : event.type === AlertRaised.type
@@ -61,7 +63,7 @@ export class ProjectionService {
           : true;
       if (!changed) return 'duplicate';
       await this.actions.recordApplied(tx, appended.origin, appended.index);
-      return 'applied';
+      return shown ? 'applied' : 'marked';
     });
     this.metrics.applied.inc({ outcome });
     if (announcedAt) {
