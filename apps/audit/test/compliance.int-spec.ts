@@ -27,6 +27,7 @@ import { bootstrapService } from '@verity/platform';
 import { ledgerAppendedEvent, testKafkaBrokers, TopicTap, useTestEnvironment, waitFor } from '@verity/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { configureAuditHttp } from '../src/audit-http';
 import { AUDIT_APP, AUDIT_CONSUMERS, AuditModule } from '../src/audit.module';
 import { ORPHANED_EVENT_KIND } from '../src/alerts/alert-kinds';
 import { OrphanSweepService } from '../src/alerts/orphan-sweep.service';
@@ -195,6 +196,7 @@ describe('compliance views (real Kafka + PostgreSQL)', () => {
   let tap: TopicTap;
   let compliance: string;
   let analyst: string;
+  let publishedAtStart = 0;
 
   const fetchRaw = (path: string, token: string | null = compliance) =>
     fetch(`${url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -217,7 +219,12 @@ describe('compliance views (real Kafka + PostgreSQL)', () => {
       AUDIT_ORPHAN_TIMEOUT_MS: '300000',
       AUDIT_ORPHAN_SWEEP_MS: '0', // swept by the test, once the timeline is projected
     });
-    app = await bootstrapService(AuditModule, { app: AUDIT_APP, port: 0, consumers: AUDIT_CONSUMERS });
+    app = await bootstrapService(AuditModule, {
+      app: AUDIT_APP,
+      port: 0,
+      consumers: AUDIT_CONSUMERS,
+      configure: configureAuditHttp,
+    });
     url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     publisher = app.get(EventPublisher);
     db = app.get(DataSource);
@@ -230,6 +237,7 @@ describe('compliance views (real Kafka + PostgreSQL)', () => {
     const issuer = await DevIssuer.load();
     compliance = await issuer.mint({ sub: `carol-${run}`, groups: ['compliance'] });
     analyst = await issuer.mint({ sub: 'dave', groups: ['analysts'] });
+    publishedAtStart = entries.length;
     for (const message of entries) await publisher.publish(LedgerAppended, message);
     await waitFor(
       async () => {
@@ -511,6 +519,32 @@ describe('compliance views (real Kafka + PostgreSQL)', () => {
       const res = await get(path);
       expect({ path, status: res.status }).toEqual({ path, status: 400 });
     }
+  });
+
+  it('serves its OpenAPI document at /docs, with every route and filter', async () => {
+    expect((await fetch(`${url}/docs`)).status).toBe(200);
+    const doc = (await (await fetch(`${url}/docs/openapi.json`)).json()) as Json;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/audit/actions',
+        '/v1/audit/actions/{id}',
+        '/v1/audit/sessions',
+        '/v1/audit/sessions/{id}',
+        '/v1/audit/reviews',
+        '/v1/audit/alerts',
+        '/v1/audit/identities',
+        '/v1/audit/connections',
+      ]),
+    );
+    const params = doc.paths['/v1/audit/actions'].get.parameters.map((p: Json) => p.name);
+    expect(params).toEqual(expect.arrayContaining(['agent', 'operation', 'table', 'format', 'cursor']));
+  });
+
+  it('exposes the projection lag as a Prometheus histogram', async () => {
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const count = /^audit_projection_lag_seconds_count\{[^}]*\} (\d+)$/m.exec(metrics);
+    expect(Number(count?.[1])).toBeGreaterThanOrEqual(publishedAtStart);
+    expect(metrics).toMatch(/^audit_projection_last_lag_seconds\{[^}]*\} [\d.]+$/m);
   });
 
   it('rebuilds identical views from the ledger entries', async () => {

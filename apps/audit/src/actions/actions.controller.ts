@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ActorV1 } from '@verity/contracts';
 import { CurrentActor } from '@verity/identity';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuditReaders } from '../auth/audit-reader.guard';
 import { ExportService } from '../exports/export.service';
@@ -11,6 +12,8 @@ import { ActionsService } from './actions.service';
 
 @Controller('v1/audit/actions')
 @AuditReaders()
+@ApiTags('actions')
+@ApiBearerAuth('bearer')
 export class ActionsController {
   constructor(
     private readonly actions: ActionsService,
