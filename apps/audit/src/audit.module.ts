@@ -31,8 +31,11 @@ import { ConnectionSummaryEntity, IdentitySummaryEntity, SessionSummaryEntity } 
 
 export const AUDIT_APP = 'audit';
 
-/** The projections' one consumer group: every LedgerAppended, from the beginning. */
-export const AUDIT_CONSUMERS: ConsumerOptions[] = [{ groupId: 'audit.projections', fromBeginning: true }];
+/**
+ * No per-message consumers: the projections consume LedgerAppended in batches (LedgerConsumer,
+ * group `audit.projections`), started by main.ts once the app is up.
+ */
+export const AUDIT_CONSUMERS: ConsumerOptions[] = [];
 
 export const AUDIT_ENTITIES = [
   ActionEntity,
@@ -55,14 +58,7 @@ export const AUDIT_ENTITIES = [
     }),
     IdentityModule.forRoot(),
   ],
-  controllers: [
-    ActionsController,
-    SessionsController,
-    ReviewsController,
-    AlertsController,
-    SummariesController,
-    LedgerConsumer,
-  ],
+  controllers: [ActionsController, SessionsController, ReviewsController, AlertsController, SummariesController],
   providers: [
     { provide: AuditConfig, useFactory: () => loadConfig(AuditConfig) },
     AuditReaderGuard,
@@ -77,6 +73,7 @@ export const AUDIT_ENTITIES = [
     AuditReadRecorder,
     ExportService,
     RebuildService,
+    LedgerConsumer,
   ],
 })
 export class AuditModule {}

@@ -20,6 +20,7 @@ import { bootstrapService } from '@verity/platform';
 import { ledgerAppendedEvent, useTestEnvironment, waitFor } from '@verity/testing';
 import { DataSource } from 'typeorm';
 import { AUDIT_APP, AUDIT_CONSUMERS, AuditModule } from '../src/audit.module';
+import { LedgerConsumer } from '../src/projection/ledger.consumer';
 
 jest.setTimeout(60_000);
 
@@ -164,6 +165,7 @@ describe('audit (real Kafka + PostgreSQL)', () => {
   beforeAll(async () => {
     useTestEnvironment(process.env.LOG_LEVEL ? {} : { LOG_LEVEL: 'warn' });
     app = await bootstrapService(AuditModule, { app: AUDIT_APP, port: 0, consumers: AUDIT_CONSUMERS });
+    await app.get(LedgerConsumer).start();
     url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     publisher = app.get(EventPublisher);
     db = app.get(DataSource);

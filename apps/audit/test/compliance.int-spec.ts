@@ -29,6 +29,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { configureAuditHttp } from '../src/audit-http';
 import { AUDIT_APP, AUDIT_CONSUMERS, AuditModule } from '../src/audit.module';
+import { LedgerConsumer } from '../src/projection/ledger.consumer';
 import { ORPHANED_EVENT_KIND } from '../src/alerts/alert-kinds';
 import { OrphanSweepService } from '../src/alerts/orphan-sweep.service';
 import { OcsfRecord, ocsfProblems } from '../src/exports/ocsf';
@@ -225,6 +226,7 @@ describe('compliance views (real Kafka + PostgreSQL)', () => {
       consumers: AUDIT_CONSUMERS,
       configure: configureAuditHttp,
     });
+    await app.get(LedgerConsumer).start();
     url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     publisher = app.get(EventPublisher);
     db = app.get(DataSource);

@@ -3,6 +3,9 @@ import { LedgerAppendedV1 } from '@verity/contracts';
 import { DataSource } from 'typeorm';
 import { ProjectionService } from '../projection/projection.service';
 
+/** Entries applied per transaction. */
+const REPLAY_CHUNK = 500;
+
 /** Every view and the high-water marks: what a rebuild empties and refills. */
 export const VIEW_TABLES = ['actions', 'sessions', 'identities', 'connections', 'alerts', 'projection_state'];
 
@@ -28,10 +31,19 @@ export class RebuildService {
   async replay(entries: AsyncIterable<LedgerAppendedV1> | Iterable<LedgerAppendedV1>): Promise<number> {
     let applied = 0;
     let seen = 0;
+    let chunk: LedgerAppendedV1[] = [];
+    const flush = async () => {
+      const outcomes = await this.projection.applyBatch(chunk.map((appended) => ({ appended })));
+      applied += outcomes.filter((o) => o === 'applied').length;
+      seen += chunk.length;
+      chunk = [];
+      if (seen % 10_000 < REPLAY_CHUNK) this.logger.log({ seen, applied }, 'rebuilding');
+    };
     for await (const entry of entries) {
-      if ((await this.projection.apply(entry)) === 'applied') applied++;
-      if (++seen % 10_000 === 0) this.logger.log({ seen, applied }, 'rebuilding');
+      chunk.push(entry);
+      if (chunk.length === REPLAY_CHUNK) await flush();
     }
+    if (chunk.length > 0) await flush();
     return applied;
   }
 

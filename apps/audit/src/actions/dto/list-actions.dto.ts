@@ -6,6 +6,8 @@ import { ACTION_STATUSES, ActionStatus } from '../action-projection';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
+/** With an export (`format` other than json), `limit` caps the rows exported. */
+export const MAX_EXPORT_LIMIT = 100_000_000;
 
 export const EXPORT_FORMATS = ['json', 'jsonl', 'csv', 'ocsf'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -89,7 +91,7 @@ export class ListActionsQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(MAX_LIMIT)
+  @Max(MAX_EXPORT_LIMIT)
   limit?: number;
 
   /** `nextCursor` of the previous page. */
