@@ -22,6 +22,7 @@ import { LedgerConsumer } from './projection/ledger.consumer';
 import { ProjectionMetrics } from './projection/projection.metrics';
 import { ProjectionService } from './projection/projection.service';
 import { AuditReadRecorder } from './reads/audit-read.recorder';
+import { RebuildService } from './rebuild/rebuild.service';
 import { ReviewsController } from './reviews/reviews.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { SummariesController } from './summaries/summaries.controller';
@@ -31,8 +32,11 @@ import { ConnectionSummaryEntity, IdentitySummaryEntity, SessionSummaryEntity } 
 
 export const AUDIT_APP = 'audit';
 
-/** The projections' one consumer group: every LedgerAppended, from the beginning. */
-export const AUDIT_CONSUMERS: ConsumerOptions[] = [{ groupId: 'audit.projections', fromBeginning: true }];
+/**
+ * No per-message consumers: the projections consume LedgerAppended in batches (LedgerConsumer,
+ * group `audit.projections`), started by main.ts once the app is up.
+ */
+export const AUDIT_CONSUMERS: ConsumerOptions[] = [];
 
 export const AUDIT_ENTITIES = [
   ActionEntity,
@@ -56,14 +60,7 @@ export const AUDIT_ENTITIES = [
     IdentityModule.forRoot(),
     ExplorerModule,
   ],
-  controllers: [
-    ActionsController,
-    SessionsController,
-    ReviewsController,
-    AlertsController,
-    SummariesController,
-    LedgerConsumer,
-  ],
+  controllers: [ActionsController, SessionsController, ReviewsController, AlertsController, SummariesController],
   providers: [
     { provide: AuditConfig, useFactory: () => loadConfig(AuditConfig) },
     AuditReaderGuard,
@@ -77,6 +74,8 @@ export const AUDIT_ENTITIES = [
     ProjectionService,
     AuditReadRecorder,
     ExportService,
+    RebuildService,
+    LedgerConsumer,
   ],
 })
 export class AuditModule {}

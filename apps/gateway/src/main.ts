@@ -1,10 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { loadConfig, PlatformConfig } from '@verity/config';
-import { bootstrapService } from '@verity/platform';
+import { bootstrapService, setupApiDocs } from '@verity/platform';
 import { randomBytes } from 'node:crypto';
 import { GatewayConfig } from './config/gateway.config';
 import { allowBrowserOrigins } from './cors/browser-origins';
-import { setupApiDocs } from './docs/api-docs';
 import { GatewayModule } from './gateway.module';
 import { LEDGER_INDEX_CONSUMER } from './ledger/ledger-index.consumer';
 import { REPLIES_CONSUMER } from './replies/replies.service';
@@ -21,7 +20,11 @@ export function startGateway(): Promise<INestApplication> {
     bodyLimit: config.GATEWAY_BODY_LIMIT,
     configure: (app) => {
       allowBrowserOrigins(app, config.corsOrigins);
-      setupApiDocs(app);
+      setupApiDocs(app, {
+        title: 'Verity gateway',
+        description:
+          'Ingress for AI agents: every action is authenticated, decided by policy, run with credentials the agent never sees, masked, and recorded.',
+      });
     },
     consumers: [
       {

@@ -1,16 +1,19 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ActorV1 } from '@verity/contracts';
+import { ActorV1, DomainError } from '@verity/contracts';
 import { CurrentActor } from '@verity/identity';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuditReaders } from '../auth/audit-reader.guard';
 import { ExportService } from '../exports/export.service';
 import { AuditReadRecorder } from '../reads/audit-read.recorder';
 import { ActionView, toActionView } from './dto/action.view';
-import { DEFAULT_LIMIT, ListActionsQuery } from './dto/list-actions.dto';
+import { DEFAULT_LIMIT, ListActionsQuery, MAX_LIMIT } from './dto/list-actions.dto';
 import { ActionsService } from './actions.service';
 
 @Controller('v1/audit/actions')
 @AuditReaders()
+@ApiTags('actions')
+@ApiBearerAuth('bearer')
 export class ActionsController {
   constructor(
     private readonly actions: ActionsService,
@@ -30,6 +33,12 @@ export class ActionsController {
         this.reads.record(actor, { route: 'GET /v1/audit/actions', filters: query, format, records }),
       );
       return;
+    }
+    if (limit !== undefined && limit > MAX_LIMIT) {
+      throw new DomainError(
+        'REQUEST.INVALID',
+        `limit must not be greater than ${MAX_LIMIT} (larger only with an export format)`,
+      );
     }
     const page = await this.actions.list(filters, limit ?? DEFAULT_LIMIT, cursor);
     await this.reads.record(actor, {

@@ -31,13 +31,33 @@ export class ActionsRepository {
     return this.db.transaction(work);
   }
 
-  /** The action's row, locked until the transaction ends; null when there is none yet. */
-  lockAction(tx: EntityManager, actionId: string): Promise<ActionEntity | null> {
-    return tx.findOne(ActionEntity, { where: { actionId }, lock: { mode: 'pessimistic_write' } });
+  /** The actions' rows, locked until the transaction ends (in id order: no deadlocks between batches). */
+  async lockActions(tx: EntityManager, actionIds: string[]): Promise<ActionEntity[]> {
+    if (actionIds.length === 0) return [];
+    return tx
+      .createQueryBuilder(ActionEntity, 'a')
+      .where('a.actionId IN (:...ids)', { ids: actionIds })
+      .orderBy('a.actionId')
+      .setLock('pessimistic_write')
+      .getMany();
   }
 
-  async saveAction(tx: EntityManager, row: ActionRecord): Promise<void> {
-    await tx.save(ActionEntity, row);
+  /** Writes the rows (insert or replace), in one statement. */
+  async saveActions(tx: EntityManager, rows: ActionRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(ActionEntity)
+      .values(rows.map((r) => ({ ...r, updatedAt: () => 'now()' })) as never)
+      .orUpdate(
+        this.db
+          .getMetadata(ActionEntity)
+          .columns.map((c) => c.databaseName)
+          .filter((c) => c !== 'action_id'),
+        ['action_id'],
+      )
+      .execute();
   }
 
   /** Raises the origin's high-water mark (never lowers it). */

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ActorV1 } from '@verity/contracts';
 import { CurrentActor } from '@verity/identity';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { decodeCursor, nextCursorOf, TEXT_ID } from '../actions/cursor';
 import { DEFAULT_LIMIT } from '../actions/dto/list-actions.dto';
 import { AuditReaders } from '../auth/audit-reader.guard';
@@ -27,6 +28,8 @@ const toAlertView = (a: AlertEntity): AlertView => ({ ...a, raisedAt: a.raisedAt
 
 @Controller('v1/audit/alerts')
 @AuditReaders()
+@ApiTags('alerts')
+@ApiBearerAuth('bearer')
 export class AlertsController {
   constructor(
     private readonly alerts: AlertsRepository,

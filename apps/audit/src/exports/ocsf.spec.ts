@@ -1,5 +1,5 @@
 import { ActionView } from '../actions/dto/action.view';
-import { API_ACTIVITY, DATASTORE_ACTIVITY, OCSF_REQUIRED, OCSF_VERSION, toOcsf } from './ocsf';
+import { API_ACTIVITY, DATASTORE_ACTIVITY, ocsfProblems as problemsOf, toOcsf } from './ocsf';
 
 const base: ActionView = {
   actionId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
@@ -38,27 +38,6 @@ const base: ActionView = {
   ledgerRefs: [],
   updatedAt: '2026-01-01T10:00:02.000Z',
 };
-
-/** Every required attribute present and non-empty, and the class's invariants (see ocsf.ts for the source). */
-function problemsOf(record: Record<string, unknown>): string[] {
-  const classUid = record.class_uid as number;
-  const required = OCSF_REQUIRED[classUid];
-  if (!required) return [`unknown class_uid ${classUid}`];
-  const empty = (v: unknown) =>
-    v === undefined || v === null || v === '' || (typeof v === 'object' && Object.keys(v as object).length === 0);
-  const problems = required.filter((k) => empty(record[k])).map((k) => `missing ${k}`);
-  const metadata = record.metadata as { version?: string; product?: { name?: string; vendor_name?: string } };
-  if (metadata?.version !== OCSF_VERSION) problems.push('metadata.version');
-  if (empty(metadata?.product?.vendor_name)) problems.push('metadata.product.vendor_name');
-  if (record.category_uid !== 6) problems.push('category_uid');
-  if (record.type_uid !== classUid * 100 + (record.activity_id as number)) problems.push('type_uid');
-  if (!Number.isInteger(record.time)) problems.push('time');
-  if (![0, 1, 2, 3, 4, 5, 6].includes(record.severity_id as number)) problems.push('severity_id');
-  if (classUid === API_ACTIVITY && empty((record.api as { operation?: string })?.operation)) {
-    problems.push('api.operation');
-  }
-  return problems;
-}
 
 describe('OCSF export', () => {
   it('maps a query to Datastore Activity (6005), Query, with every required attribute', () => {

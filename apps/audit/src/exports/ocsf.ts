@@ -150,3 +150,33 @@ export function toOcsf(a: ActionView): Record<string, unknown> {
     database: { name: a.connection ?? undefined, type: 'PostgreSQL', type_id: 99 },
   };
 }
+
+export type OcsfRecord = Record<string, unknown>;
+
+const isEmpty = (v: unknown): boolean =>
+  v === undefined || v === null || v === '' || (typeof v === 'object' && Object.keys(v as object).length === 0);
+
+/**
+ * What keeps `record` from being a valid record of its class: each required attribute present
+ * and non-empty (OCSF_REQUIRED, from the schema pages cited above), metadata.version and
+ * metadata.product.vendor_name, api.operation for API Activity, category 6, type_uid =
+ * class_uid × 100 + activity_id, time as integer milliseconds, severity_id in 0–6 or 99.
+ * Empty when valid. Written from the schema, not from toOcsf, so the tests can trust it.
+ */
+export function ocsfProblems(record: OcsfRecord): string[] {
+  const classUid = record.class_uid as number;
+  const required = OCSF_REQUIRED[classUid];
+  if (!required) return [`unknown class_uid ${String(classUid)}`];
+  const problems = required.filter((k) => isEmpty(record[k])).map((k) => `missing ${k}`);
+  const metadata = record.metadata as { version?: string; product?: { vendor_name?: string } } | undefined;
+  if (metadata && metadata.version !== OCSF_VERSION) problems.push('metadata.version');
+  if (metadata && isEmpty(metadata.product?.vendor_name)) problems.push('metadata.product.vendor_name');
+  if (record.category_uid !== APPLICATION_ACTIVITY) problems.push('category_uid');
+  if (record.type_uid !== classUid * 100 + (record.activity_id as number)) problems.push('type_uid');
+  if (!Number.isInteger(record.time)) problems.push('time');
+  if (![0, 1, 2, 3, 4, 5, 6, 99].includes(record.severity_id as number)) problems.push('severity_id');
+  if (classUid === API_ACTIVITY && isEmpty((record.api as { operation?: string } | undefined)?.operation)) {
+    problems.push('api.operation');
+  }
+  return problems;
+}

@@ -16,11 +16,12 @@ import { alertKindOf, DENIED_BURST_EVENT_KIND, derivedAlertId } from '../alerts/
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { burstsIn } from '../alerts/denied-burst';
 import { AuditConfig } from '../config/audit.config';
-import { contributionOf, deltaOf } from '../summaries/contribution';
+import { Contribution, contributionOf, deltaOf, sumOf } from '../summaries/contribution';
 import { SummariesRepository } from '../summaries/summaries.repository';
 import { ProjectionMetrics } from './projection.metrics';
 
-export type ApplyOutcome = 'applied' | 'duplicate';
+/** `marked`: an entry no view shows (an audit.read); only the high-water mark moved. */
+export type ApplyOutcome = 'applied' | 'duplicate' | 'marked';
 
 /**
  * Keeps every view from the ledger's stream: one transaction per ledger entry updates the views
@@ -46,54 +47,111 @@ export class ProjectionService {
 
   /** `announcedAt`: when the ledger announced the entry (for the lag metric); absent in a rebuild. */
   async apply(appended: LedgerAppendedV1, announcedAt?: string): Promise<ApplyOutcome> {
-    const event = this.ledgeredEvent(appended);
-    const entry: AppendedEntry = {
-      origin: appended.origin,
-      index: appended.index,
-      leafHash: appended.leafHash,
-      event,
-    };
-    const outcome = await this.actions.transaction(async (tx) => {
-      const changed = ACTION_ROW_TYPES.has(event.type)
-        ? await this.applyToAction(tx, entry)
-        : event.type === AlertRaised.type
-          ? await this.applyAlert(tx, entry)
-          : true;
-      if (!changed) return 'duplicate';
-      await this.actions.recordApplied(tx, appended.origin, appended.index);
-      return 'applied';
-    });
-    this.metrics.applied.inc({ outcome });
-    if (announcedAt) {
-      const lag = Math.max(0, (Date.now() - new Date(announcedAt).getTime()) / 1000);
-      this.metrics.lag.observe(lag);
-      this.metrics.lastLag.set(lag);
-    }
+    const [outcome] = await this.applyBatch([{ appended, announcedAt }]);
     return outcome;
   }
 
-  private async applyToAction(tx: EntityManager, entry: AppendedEntry): Promise<boolean> {
-    const current = await this.actions.lockAction(tx, entry.event.actionid);
-    const next = applyAppended(current, entry);
-    if (!next) return false;
-    await this.actions.saveAction(tx, next);
-    await this.updateSummaries(tx, current, next);
-    if (next.status === 'denied' && current?.status !== 'denied') await this.updateBursts(tx, next);
-    return true;
+  /**
+   * Applies entries (one partition's batch, in order) in one transaction: the action rows they
+   * touch are locked and read once, folded in memory, written once; the summaries move by the
+   * summed change; the marks rise once per origin. The same result as applying them one by one.
+   * Throws AUDIT.UNEXPECTED_EVENT / AUDIT.INVALID_EVENT before writing anything when an entry
+   * does not hold a valid ledgered event (the caller dead-letters it: see checkEntry).
+   */
+  async applyBatch(batch: { appended: LedgerAppendedV1; announcedAt?: string }[]): Promise<ApplyOutcome[]> {
+    const entries: AppendedEntry[] = batch.map(({ appended }) => ({
+      origin: appended.origin,
+      index: appended.index,
+      leafHash: appended.leafHash,
+      event: this.ledgeredEvent(appended),
+    }));
+    const outcomes = await this.actions.transaction(async (tx) => {
+      const result: ApplyOutcome[] = [];
+      const actionIds = [
+        ...new Set(entries.filter((e) => ACTION_ROW_TYPES.has(e.event.type)).map((e) => e.event.actionid)),
+      ];
+      const before = new Map<string, ActionRecord | null>(actionIds.map((id) => [id, null]));
+      for (const row of await this.actions.lockActions(tx, actionIds)) before.set(row.actionId, row);
+      const current = new Map(before);
+      const marks = new Map<string, number>();
+      for (const entry of entries) {
+        let outcome: ApplyOutcome;
+        if (ACTION_ROW_TYPES.has(entry.event.type)) {
+          const next = applyAppended(current.get(entry.event.actionid) ?? null, entry);
+          if (next) current.set(entry.event.actionid, next);
+          outcome = next ? 'applied' : 'duplicate';
+        } else if (entry.event.type === AlertRaised.type) {
+          outcome = (await this.applyAlert(tx, entry)) ? 'applied' : 'duplicate';
+        } else {
+          outcome = 'marked';
+        }
+        if (outcome !== 'duplicate') marks.set(entry.origin, Math.max(marks.get(entry.origin) ?? -1, entry.index));
+        result.push(outcome);
+      }
+      const changed = actionIds.filter((id) => current.get(id) !== before.get(id)).map((id) => current.get(id)!);
+      await this.actions.saveActions(tx, changed);
+      await this.updateSummaries(
+        tx,
+        changed.map((row) => [before.get(row.actionId) ?? null, row]),
+      );
+      const newlyDenied = changed.filter(
+        (row) => row.status === 'denied' && before.get(row.actionId)?.status !== 'denied',
+      );
+      newlyDenied.sort((x, y) => (x.identitySubject ?? '').localeCompare(y.identitySubject ?? ''));
+      for (const row of newlyDenied) await this.updateBursts(tx, row);
+      for (const [origin, index] of [...marks].sort(([x], [y]) => x.localeCompare(y))) {
+        await this.actions.recordApplied(tx, origin, index);
+      }
+      return result;
+    });
+    for (let i = 0; i < outcomes.length; i++) {
+      this.metrics.applied.inc({ outcome: outcomes[i] });
+      const announcedAt = batch[i].announcedAt;
+      if (announcedAt) {
+        const lag = Math.max(0, (Date.now() - new Date(announcedAt).getTime()) / 1000);
+        this.metrics.lag.observe(lag);
+        this.metrics.lastLag.set(lag);
+      }
+    }
+    return outcomes;
   }
 
-  /** Moves the summaries by the action's change; locks them in a fixed order: session, identity, connection. */
-  private async updateSummaries(tx: EntityManager, before: ActionRecord | null, after: ActionRecord): Promise<void> {
-    const delta = deltaOf(contributionOf(before), contributionOf(after));
-    if (!delta) return;
-    await this.summaries.add(
-      tx,
-      'sessions',
-      { session_id: after.sessionId, identity: after.identitySubject, agent: after.agent },
-      delta,
-    );
-    if (after.identitySubject) await this.summaries.add(tx, 'identities', { identity: after.identitySubject }, delta);
-    if (after.connection) await this.summaries.add(tx, 'connections', { connection: after.connection }, delta);
+  /** The entry's event if it is a valid ledgered one; else the domain error to dead-letter it with. */
+  checkEntry(appended: LedgerAppendedV1): DomainError | null {
+    try {
+      this.ledgeredEvent(appended);
+      return null;
+    } catch (err) {
+      if (err instanceof DomainError) return err;
+      throw err;
+    }
+  }
+
+  /**
+   * Moves the summaries by the actions' changes, summed per row. Rows are locked in one fixed
+   * order (sessions, identities, connections; each by key) so concurrent batches never deadlock.
+   */
+  private async updateSummaries(tx: EntityManager, changes: [ActionRecord | null, ActionRecord][]): Promise<void> {
+    const sessions = new Map<string, { key: Record<string, string | null>; delta: Contribution }>();
+    const identities = new Map<string, Contribution>();
+    const connections = new Map<string, Contribution>();
+    for (const [before, after] of changes) {
+      const delta = deltaOf(contributionOf(before), contributionOf(after));
+      if (!delta) continue;
+      const s = sessions.get(after.sessionId);
+      sessions.set(after.sessionId, {
+        key: s?.key ?? { session_id: after.sessionId, identity: after.identitySubject, agent: after.agent },
+        delta: s ? sumOf(s.delta, delta) : delta,
+      });
+      if (after.identitySubject) addTo(identities, after.identitySubject, delta);
+      if (after.connection) addTo(connections, after.connection, delta);
+    }
+    const sorted = <T>(m: Map<string, T>) => [...m].sort(([x], [y]) => x.localeCompare(y));
+    for (const [, { key, delta }] of sorted(sessions)) await this.summaries.add(tx, 'sessions', key, delta);
+    for (const [identity, delta] of sorted(identities)) await this.summaries.add(tx, 'identities', { identity }, delta);
+    for (const [connection, delta] of sorted(connections)) {
+      await this.summaries.add(tx, 'connections', { connection }, delta);
+    }
   }
 
   /**
@@ -172,4 +230,9 @@ export class ProjectionService {
     }
     return checked.event;
   }
+}
+
+function addTo(map: Map<string, Contribution>, key: string, delta: Contribution): void {
+  const had = map.get(key);
+  map.set(key, had ? sumOf(had, delta) : delta);
 }

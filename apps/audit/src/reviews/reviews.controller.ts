@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ActorV1 } from '@verity/contracts';
 import { CurrentActor } from '@verity/identity';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ReviewView, toReviewView } from '../actions/dto/action.view';
 import { DEFAULT_LIMIT } from '../actions/dto/list-actions.dto';
 import { ActionsService } from '../actions/actions.service';
@@ -10,6 +11,8 @@ import { ListReviewsQuery } from './dto/list-reviews.dto';
 
 @Controller('v1/audit/reviews')
 @AuditReaders()
+@ApiTags('reviews')
+@ApiBearerAuth('bearer')
 export class ReviewsController {
   constructor(
     private readonly actions: ActionsService,

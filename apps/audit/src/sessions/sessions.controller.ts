@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ActorV1 } from '@verity/contracts';
 import { CurrentActor } from '@verity/identity';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ActionView, toActionView } from '../actions/dto/action.view';
 import { DEFAULT_LIMIT } from '../actions/dto/list-actions.dto';
 import { ActionsService } from '../actions/actions.service';
@@ -12,6 +13,8 @@ import { ListSessionsQuery } from './dto/list-sessions.dto';
 
 @Controller('v1/audit/sessions')
 @AuditReaders()
+@ApiTags('sessions')
+@ApiBearerAuth('bearer')
 export class SessionsController {
   constructor(
     private readonly actions: ActionsService,

@@ -81,3 +81,14 @@ export function deltaOf(before: Contribution, after: Contribution): Contribution
   }
   return changed ? delta : null;
 }
+
+/** Two changes as one: counts add up, first/last take the earliest/latest. */
+export function sumOf(a: Contribution, b: Contribution): Contribution {
+  const sum = { ...a };
+  for (const k of COUNTS) sum[k] = a[k] + b[k];
+  const times = (x: Date | null, y: Date | null, pick: (...n: number[]) => number) =>
+    x === null ? y : y === null ? x : new Date(pick(x.getTime(), y.getTime()));
+  sum.firstAt = times(a.firstAt, b.firstAt, Math.min);
+  sum.lastAt = times(a.lastAt, b.lastAt, Math.max);
+  return sum;
+}

@@ -1,12 +1,15 @@
 import { Controller, Get } from '@nestjs/common';
 import { ActorV1 } from '@verity/contracts';
 import { CurrentActor } from '@verity/identity';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuditReaders } from '../auth/audit-reader.guard';
 import { AuditReadRecorder } from '../reads/audit-read.recorder';
 import { SummariesService, SummaryView } from './summaries.service';
 
 @Controller('v1/audit')
 @AuditReaders()
+@ApiTags('summaries')
+@ApiBearerAuth('bearer')
 export class SummariesController {
   constructor(
     private readonly summaries: SummariesService,
