@@ -11,6 +11,7 @@ import path from 'node:path';
 import { newId } from '@verity/contracts';
 import { DevIssuer } from '@verity/identity';
 import { REPO_ROOT, RunningPlatform, startPlatform, waitFor } from '@verity/testing';
+import { Partitioners, PartitionerArgs } from 'kafkajs';
 import { Browser, chromium, Page } from 'playwright-core';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -19,6 +20,24 @@ type Json = any;
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'explorer');
 
+/** The partition (so the ledger shard) the producers' partitioner gives a session id. */
+function shardOfSession(sessionId: string, partitions: number): number {
+  const partitionMetadata = Array.from({ length: partitions }, (_, i) => ({ partitionId: i, leader: 0 }));
+  return Partitioners.DefaultPartitioner()({
+    topic: 'any',
+    partitionMetadata,
+    message: { key: sessionId, value: null },
+  } as unknown as PartitionerArgs);
+}
+
+/** A fresh session id whose events land outside shard 0, so the browser must ask the right shard. */
+function sessionOutsideShardZero(): string {
+  for (;;) {
+    const id = `e2e-explorer-${newId()}`;
+    if (shardOfSession(id, Number(process.env.KAFKA_PARTITIONS ?? 3)) !== 0) return id;
+  }
+}
+
 describe('web explorer, in headless Chromium', () => {
   const basePort = Number(process.env.E2E_BASE_PORT ?? 18080);
   const explorerOrigin = `http://127.0.0.1:${basePort + 1}`;
@@ -26,7 +45,7 @@ describe('web explorer, in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
-  const session = `e2e-explorer-${newId()}`;
+  const session = sessionOutsideShardZero();
   const requester = `dana-${newId()}`;
   const reviewer = `carol-${newId()}`;
   const tokens = { agent: '', reviewer: '', analyst: '' };
@@ -84,14 +103,18 @@ describe('web explorer, in headless Chromium', () => {
     expect(held.status).toBe(202);
     heldId = held.body.actionId;
     // Audit has both, and all of the read's lifecycle, from the ledger.
-    await waitFor(
+    const readAction = await waitFor(
       async () => {
         const a = await api(platform.url.audit, 'GET', `/v1/audit/actions/${readId}`, tokens.reviewer);
         const s = await api(platform.url.audit, 'GET', `/v1/audit/sessions/${session}`, tokens.reviewer);
-        return a.body?.status === 'executed' && a.body.ledgerRefs.length >= 3 && s.body?.actions?.length === 2;
+        return a.body?.status === 'executed' && a.body.ledgerRefs.length >= 3 && s.body?.actions?.length === 2
+          ? a.body
+          : undefined;
       },
       { timeoutMs: 60_000, what: 'the session in the audit views' },
     );
+    // The session's entries are in a shard other than 0: the badge must ask that shard's log.
+    expect(readAction.ledgerRefs.every((r: Json) => r.shard > 0 && r.origin.endsWith(`/shard-${r.shard}`))).toBe(true);
 
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -138,6 +161,9 @@ describe('web explorer, in headless Chromium', () => {
     await badge.waitFor();
     expect(await badge.getAttribute('data-verified')).toBe('true');
     expect(await badge.innerText()).toBe('✓ verified');
+    expect(await page.locator('section.ledger table').innerText()).toMatch(
+      /in \S+\/shard-[1-9]\d* at size \d+, signed by /,
+    );
     // The masked result is there, and no raw e-mail address reached the page.
     const table = page.getByTestId('result-table');
     expect(await table.locator('th').allInnerTexts()).toEqual(['id', 'full_name', 'email']);
