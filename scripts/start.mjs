@@ -34,6 +34,11 @@ if (!values.only) {
 }
 ensureBuilt();
 
+// The web explorer (served by audit) calls the gateway's reviewer API from the browser: allow
+// its origin unless GATEWAY_CORS_ORIGINS says otherwise (the gateway's own default is none).
+const auditPort = portOf(APPS.find((a) => a.name === 'audit'));
+const corsOrigins = process.env.GATEWAY_CORS_ORIGINS ?? `http://127.0.0.1:${auditPort},http://localhost:${auditPort}`;
+
 const children = new Map();
 let stopping = false;
 
@@ -49,7 +54,7 @@ function stopAll(signal = 'SIGTERM') {
 
 for (const app of selected) {
   const child = spawnApp(app, {
-    env: { ...process.env, VERITY_HOME: home },
+    env: { ...process.env, VERITY_HOME: home, GATEWAY_CORS_ORIGINS: corsOrigins },
     logFile: path.join(logs, `${app.name}.log`),
   });
   children.set(app.name, child);
@@ -107,6 +112,9 @@ curl -s ${gateway}/v1/actions -H "authorization: Bearer $TOKEN" -H 'content-type
 
 Then its audit record (use the actionId from the answer):
 curl -s ${audit}/v1/audit/actions/<actionId> -H "authorization: Bearer $TOKEN"
+
+The web explorer: ${audit}/ — sign in by pasting a token with the compliance group
+(and approvers, to judge reviews): npm run -s token -- --sub carol --groups compliance,approvers
 
 New tokens: npm run token -- --sub alice --groups analysts,compliance
 Stop: Ctrl-C here, or npm run stop`);

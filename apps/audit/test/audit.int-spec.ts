@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import {
   ActionDecided,
@@ -7,22 +6,21 @@ import {
   ActionFailed,
   ActionRequested,
   ActorV1,
-  canonicalJson,
   createEvent,
   digestOf,
   EventDefinition,
   EventEnvelope,
   LedgerAppended,
-  LedgerEntryV1,
   newId,
   sqlPayloadOf,
 } from '@verity/contracts';
 import { DevIssuer } from '@verity/identity';
 import { EventPublisher } from '@verity/kafka';
 import { bootstrapService } from '@verity/platform';
-import { useTestEnvironment, waitFor } from '@verity/testing';
+import { ledgerAppendedEvent, useTestEnvironment, waitFor } from '@verity/testing';
 import { DataSource } from 'typeorm';
 import { AUDIT_APP, AUDIT_CONSUMERS, AuditModule } from '../src/audit.module';
+import { LedgerConsumer } from '../src/projection/ledger.consumer';
 
 jest.setTimeout(60_000);
 
@@ -59,32 +57,8 @@ function event<T extends object>(
 }
 
 /** What the ledger would announce for `ledgered` at `index` of our origin. */
-function appended(ledgered: EventEnvelope<object>, index: number, sessionSeq: number) {
-  const plain = JSON.parse(JSON.stringify(ledgered));
-  const entry: LedgerEntryV1 = {
-    schema: 1,
-    origin,
-    eventId: ledgered.id,
-    eventType: ledgered.type,
-    sessionId,
-    sessionSeq,
-    occurredAt: ledgered.time,
-    payloadSha256: digestOf(plain),
-    payloadSize: Buffer.byteLength(canonicalJson(plain)),
-  };
-  const leafHash = createHash('sha256')
-    .update(Buffer.from([0]))
-    .update(canonicalJson(entry))
-    .digest('hex');
-  return createEvent(LedgerAppended, {
-    source: '/verity/ledger',
-    actionId: ledgered.actionid,
-    sessionId,
-    actor,
-    causationId: ledgered.id,
-    data: { origin, index, leafHash, entry, event: plain },
-  });
-}
+const appended = (ledgered: EventEnvelope<object>, index: number, sessionSeq: number) =>
+  ledgerAppendedEvent(ledgered, { origin, index, sessionSeq });
 
 const requestedData = (sql: string, step: number, thought: string) => ({
   connection,
@@ -191,6 +165,7 @@ describe('audit (real Kafka + PostgreSQL)', () => {
   beforeAll(async () => {
     useTestEnvironment(process.env.LOG_LEVEL ? {} : { LOG_LEVEL: 'warn' });
     app = await bootstrapService(AuditModule, { app: AUDIT_APP, port: 0, consumers: AUDIT_CONSUMERS });
+    await app.get(LedgerConsumer).start();
     url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     publisher = app.get(EventPublisher);
     db = app.get(DataSource);
@@ -224,10 +199,12 @@ describe('audit (real Kafka + PostgreSQL)', () => {
       status: 'executed',
       identity: { subject, issuer: 'urn:verity:dev-issuer', kind: 'agent' },
       actor,
+      agent: agentParty,
       connection,
       operation: 'sql.query',
       sql: sqlPayloadOf(aRequested.data)?.sql,
       params: [1],
+      http: null,
       payloadDigest: aRequested.data.payloadDigest,
       step: 1,
       thought: 'find the customer',
@@ -241,6 +218,8 @@ describe('audit (real Kafka + PostgreSQL)', () => {
       obligations: { maskingProfile: 'default', rowLimit: 100 },
       analysis: { statementKinds: ['select'], tablesRead: ['customers'], tablesWritten: [], readOnly: true },
       decidedAt: aDecided.time,
+      tables: ['customers'],
+      reviews: [],
       result: { columns: ['email'], rows: [['[EMAIL]']], rowCount: 1, truncated: false },
       masking: { profile: 'default', maskedValues: 1, fields: [{ field: 'email', entities: { EMAIL: 1 } }] },
       resultDigest: 'e'.repeat(64),
@@ -249,6 +228,8 @@ describe('audit (real Kafka + PostgreSQL)', () => {
       error: null,
       completedAt: aExecuted.time,
       ledgerRefs: [0, 1, 3].map((i) => ({
+        origin,
+        shard: 0,
         index: base + i,
         type: ledgered[i].type,
         leafHash: messages[i].data.leafHash,

@@ -1,9 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { loadConfig, PlatformConfig } from '@verity/config';
-import { bootstrapService } from '@verity/platform';
+import { bootstrapService, setupApiDocs } from '@verity/platform';
 import { randomBytes } from 'node:crypto';
 import { GatewayConfig } from './config/gateway.config';
-import { setupApiDocs } from './docs/api-docs';
+import { allowBrowserOrigins } from './cors/browser-origins';
 import { GatewayModule } from './gateway.module';
 import { LEDGER_INDEX_CONSUMER } from './ledger/ledger-index.consumer';
 import { REPLIES_CONSUMER } from './replies/replies.service';
@@ -18,7 +18,14 @@ export function startGateway(): Promise<INestApplication> {
     port: config.GATEWAY_PORT,
     host: config.HOST,
     bodyLimit: config.GATEWAY_BODY_LIMIT,
-    configure: setupApiDocs,
+    configure: (app) => {
+      allowBrowserOrigins(app, config.corsOrigins);
+      setupApiDocs(app, {
+        title: 'Verity gateway',
+        description:
+          'Ingress for AI agents: every action is authenticated, decided by policy, run with credentials the agent never sees, masked, and recorded.',
+      });
+    },
     consumers: [
       {
         // Every instance reads every reply from "now" on and keeps the ones it waits for.

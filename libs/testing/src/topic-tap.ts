@@ -51,6 +51,11 @@ export class TopicTap {
     return tap;
   }
 
+  /** Every message seen so far on `topic` that matches (no waiting). */
+  seen(topic: string, match: (message: TappedMessage) => boolean = () => true): TappedMessage[] {
+    return this.messages.filter((m) => m.topic === topic && match(m));
+  }
+
   /** Waits for the first message on `topic` that matches. */
   find(topic: string, match: (message: TappedMessage) => boolean, what: string): Promise<TappedMessage> {
     return waitFor(() => this.messages.find((m) => m.topic === topic && match(m)), { timeoutMs: 20_000, what });

@@ -8,11 +8,16 @@ import {
   createEvent,
   EventDefinition,
   EventEnvelope,
+  ReviewApproved,
+  ReviewExpired,
+  ReviewRejected,
+  ReviewRequested,
 } from '@verity/contracts';
-import { ActionRecord, AppendedEntry, applyAppended } from './action-projection';
+import { ActionRecord, agentOf, AppendedEntry, applyAppended, shardOf } from './action-projection';
 
 const actionId = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const sessionId = 'session-7';
+const origin = 'verity.local/ledger/shard-2';
 const actor: ActorV1 = {
   subject: 'alice',
   issuer: 'https://idp.example',
@@ -23,7 +28,7 @@ const actor: ActorV1 = {
 
 function entry<T extends object>(def: EventDefinition<T>, index: number, data: T, time: string): AppendedEntry {
   const event = createEvent(def, { source: '/verity/test', actionId, sessionId, actor, data }) as EventEnvelope<object>;
-  return { index, leafHash: index.toString(16).padStart(64, '0'), event: { ...event, time } };
+  return { origin, index, leafHash: index.toString(16).padStart(64, '0'), event: { ...event, time } };
 }
 
 const requested = entry(
@@ -89,7 +94,8 @@ describe('applyAppended', () => {
       agentModel: 'gpt-x',
       requestedAt: new Date('2026-01-01T10:00:00.000Z'),
       decision: null,
-      ledgerRefs: [{ index: 10, type: ActionRequested.type, leafHash: requested.leafHash }],
+      agent: 'agent:sql-helper',
+      ledgerRefs: [{ origin, shard: 2, index: 10, type: ActionRequested.type, leafHash: requested.leafHash }],
     });
   });
 
@@ -105,6 +111,7 @@ describe('applyAppended', () => {
       obligations: { maskingProfile: 'default', rowLimit: 100 },
       analysis: { statementKinds: ['select'], tablesRead: ['customers'], tablesWritten: [], readOnly: true },
       decidedAt: new Date('2026-01-01T10:00:01.000Z'),
+      tables: ['customers'],
       result: { columns: ['email'], rows: [['[EMAIL]']], rowCount: 1, truncated: false },
       masking: { profile: 'default', maskedValues: 1, fields: [{ field: 'email', entities: { EMAIL: 1 } }] },
       resultDigest: 'b'.repeat(64),
@@ -201,5 +208,112 @@ describe('applyAppended', () => {
       agentTool: null,
       agentModel: null,
     });
+  });
+});
+
+describe('the review on the action row', () => {
+  const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 10, 0, s)).toISOString();
+  const reviewRequested = entry(
+    ReviewRequested,
+    30,
+    {
+      connection: 'demo-db',
+      operation: 'sql.query',
+      payload: { sql: 'DELETE FROM customers' },
+      payloadDigest: 'd'.repeat(64),
+      agent: { thought: 'clean up' },
+      reasons: ['writes need two approvals'],
+      policyIds: ['writes-reviewed'],
+      bundleRevision: 'rev-1',
+      requiredApprovals: 2,
+      distinctGroups: false,
+      approverGroups: ['approvers'],
+      expiresAt: at(59),
+    },
+    at(10),
+  );
+  const approval = (subject: string, s: number) => ({
+    subject,
+    issuer: 'idp',
+    comment: `ok from ${subject}`,
+    at: at(s),
+  });
+  const firstApproval = entry(
+    ReviewApproved,
+    31,
+    { approvals: [approval('bob', 20)], payloadDigest: 'd'.repeat(64), requiredApprovals: 2, complete: false },
+    at(20),
+  );
+  const secondApproval = entry(
+    ReviewApproved,
+    32,
+    {
+      approvals: [approval('bob', 20), approval('erin', 25)],
+      payloadDigest: 'd'.repeat(64),
+      requiredApprovals: 2,
+      complete: true,
+    },
+    at(25),
+  );
+
+  it('is pending once requested, with what the reviewers must do', () => {
+    const row = fold([requested, reviewRequested]);
+    expect(row?.reviewState).toBe('pending');
+    expect(row?.reviewRequestedAt).toEqual(new Date(at(10)));
+    expect(row?.review).toEqual({
+      reviewId: actionId,
+      state: 'pending',
+      requiredApprovals: 2,
+      approverGroups: ['approvers'],
+      reasons: ['writes need two approvals'],
+      policyIds: ['writes-reviewed'],
+      requestedAt: at(10),
+      expiresAt: at(59),
+      concludedAt: null,
+      verdicts: [],
+    });
+  });
+
+  it('counts each approval once and concludes when complete, whatever the arrival order', () => {
+    const inOrder = fold([requested, reviewRequested, firstApproval, secondApproval]);
+    expect(inOrder?.review).toMatchObject({
+      state: 'approved',
+      concludedAt: at(25),
+      verdicts: [
+        { approver: 'bob', verdict: 'approve', comment: 'ok from bob', at: at(20) },
+        { approver: 'erin', verdict: 'approve', comment: 'ok from erin', at: at(25) },
+      ],
+    });
+    expect(fold([secondApproval, requested, firstApproval, reviewRequested])).toEqual(inOrder);
+  });
+
+  it('records a rejection with the reviewer and comment', () => {
+    const rejected = entry(ReviewRejected, 33, { comment: 'too broad', payloadDigest: 'd'.repeat(64) }, at(30));
+    expect(fold([requested, reviewRequested, rejected])?.review).toMatchObject({
+      state: 'rejected',
+      concludedAt: at(30),
+      verdicts: [{ approver: 'alice', verdict: 'reject', comment: 'too broad', at: at(30) }],
+    });
+  });
+
+  it('expires', () => {
+    const expired = entry(ReviewExpired, 34, { expiresAt: at(59), approvals: 0 }, at(59));
+    expect(fold([reviewRequested, expired, requested])).toMatchObject({
+      reviewState: 'expired',
+      review: { state: 'expired', concludedAt: at(59) },
+    });
+  });
+});
+
+describe('shardOf / agentOf', () => {
+  it('reads the shard from the origin: shard 0 has none', () => {
+    expect(shardOf('verity.local/ledger')).toBe(0);
+    expect(shardOf('verity.local/ledger/shard-11')).toBe(11);
+  });
+
+  it('names the direct caller, or an agent acting alone, or nobody', () => {
+    expect(agentOf(actor)).toBe('agent:sql-helper');
+    expect(agentOf({ ...actor, actingParties: [] })).toBe('alice');
+    expect(agentOf({ ...actor, kind: 'human', actingParties: [] })).toBeNull();
   });
 });

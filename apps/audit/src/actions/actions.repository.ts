@@ -2,12 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ActionEntity } from './action.entity';
 import { ActionRecord } from './action-projection';
-import { ActionCursor } from './cursor';
+import { Keyset } from './cursor';
 
 export interface ActionFilters {
   sessionId?: string;
   identity?: string;
+  agent?: string;
   connection?: string;
+  operation?: string;
+  table?: string;
   decision?: string;
   status?: string;
   from?: string;
@@ -28,13 +31,33 @@ export class ActionsRepository {
     return this.db.transaction(work);
   }
 
-  /** The action's row, locked until the transaction ends; null when there is none yet. */
-  lockAction(tx: EntityManager, actionId: string): Promise<ActionEntity | null> {
-    return tx.findOne(ActionEntity, { where: { actionId }, lock: { mode: 'pessimistic_write' } });
+  /** The actions' rows, locked until the transaction ends (in id order: no deadlocks between batches). */
+  async lockActions(tx: EntityManager, actionIds: string[]): Promise<ActionEntity[]> {
+    if (actionIds.length === 0) return [];
+    return tx
+      .createQueryBuilder(ActionEntity, 'a')
+      .where('a.actionId IN (:...ids)', { ids: actionIds })
+      .orderBy('a.actionId')
+      .setLock('pessimistic_write')
+      .getMany();
   }
 
-  async saveAction(tx: EntityManager, row: ActionRecord): Promise<void> {
-    await tx.save(ActionEntity, row);
+  /** Writes the rows (insert or replace), in one statement. */
+  async saveActions(tx: EntityManager, rows: ActionRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(ActionEntity)
+      .values(rows.map((r) => ({ ...r, updatedAt: () => 'now()' })) as never)
+      .orUpdate(
+        this.db
+          .getMetadata(ActionEntity)
+          .columns.map((c) => c.databaseName)
+          .filter((c) => c !== 'action_id'),
+        ['action_id'],
+      )
+      .execute();
   }
 
   /** Raises the origin's high-water mark (never lowers it). */
@@ -52,7 +75,7 @@ export class ActionsRepository {
   }
 
   /** Requested actions matching every filter, newest first, after the cursor. */
-  list(filters: ActionFilters, limit: number, after?: ActionCursor): Promise<ActionEntity[]> {
+  list(filters: ActionFilters, limit: number, after?: Keyset): Promise<ActionEntity[]> {
     const query = this.db.manager.createQueryBuilder(ActionEntity, 'a').where('a.requestedAt IS NOT NULL');
     if (filters.sessionId) query.andWhere('a.sessionId = :sessionId', { sessionId: filters.sessionId });
     if (filters.identity) {
@@ -61,7 +84,10 @@ export class ActionsRepository {
         party: JSON.stringify([{ subject: filters.identity }]),
       });
     }
+    if (filters.agent) query.andWhere('a.agent = :agent', { agent: filters.agent });
     if (filters.connection) query.andWhere('a.connection = :connection', { connection: filters.connection });
+    if (filters.operation) query.andWhere('a.operation = :operation', { operation: filters.operation });
+    if (filters.table) query.andWhere('a.tables @> ARRAY[:table]::text[]', { table: filters.table });
     if (filters.decision) query.andWhere('a.decision = :decision', { decision: filters.decision });
     if (filters.status) query.andWhere('a.status = :status', { status: filters.status });
     if (filters.from) query.andWhere('a.requestedAt >= :from', { from: filters.from });
@@ -70,12 +96,38 @@ export class ActionsRepository {
       query.andWhere('(a.sql ILIKE :q OR a.agentThought ILIKE :q)', { q: `%${likeLiteral(filters.q)}%` });
     }
     if (after) {
-      query.andWhere('(a.requestedAt, a.actionId) < (:afterAt, :afterId)', {
-        afterAt: after.requestedAt,
-        afterId: after.actionId,
-      });
+      query.andWhere('(a.requestedAt, a.actionId) < (:afterAt, :afterId)', { afterAt: after.at, afterId: after.id });
     }
     return query.orderBy('a.requestedAt', 'DESC').addOrderBy('a.actionId', 'DESC').limit(limit).getMany();
+  }
+
+  /** Actions with a review in `state` (any state when absent), newest review first, after the keyset. */
+  listReviews(state: string | undefined, limit: number, after?: Keyset): Promise<ActionEntity[]> {
+    const query = this.db.manager.createQueryBuilder(ActionEntity, 'a').where('a.reviewRequestedAt IS NOT NULL');
+    if (state) query.andWhere('a.reviewState = :state', { state });
+    if (after) {
+      query.andWhere('(a.reviewRequestedAt, a.actionId) < (:afterAt, :afterId)', {
+        afterAt: after.at,
+        afterId: after.id,
+      });
+    }
+    return query.orderBy('a.reviewRequestedAt', 'DESC').addOrderBy('a.actionId', 'DESC').limit(limit).getMany();
+  }
+
+  /**
+   * Actions requested before `before` with no outcome and no pending review, not raised yet:
+   * orphaned intents. Oldest first, at most `limit`.
+   */
+  listOpen(before: Date, limit: number): Promise<ActionEntity[]> {
+    return this.db.manager
+      .createQueryBuilder(ActionEntity, 'a')
+      .where('a.completedAt IS NULL')
+      .andWhere('a.requestedAt < :before', { before })
+      .andWhere(`(a.reviewState IS NULL OR a.reviewState <> 'pending')`)
+      .andWhere(`NOT EXISTS (SELECT 1 FROM "audit"."orphan_sweeps" o WHERE o.action_id = a.action_id)`)
+      .orderBy('a.requestedAt', 'ASC')
+      .limit(limit)
+      .getMany();
   }
 
   /** A session's actions in the agent's step order, then time. */

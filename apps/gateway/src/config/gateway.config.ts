@@ -35,6 +35,15 @@ export class GatewayConfig {
   })
   GATEWAY_REVIEWER_GROUPS: string = 'approvers';
 
+  /**
+   * Browser origins allowed to call the API across origins (the web explorer's, e.g.
+   * http://127.0.0.1:8081), comma-separated; empty: none (no CORS headers at all).
+   */
+  @Matches(/^(https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*)?$/, {
+    message: 'GATEWAY_CORS_ORIGINS must be http(s) origins (scheme://host[:port], no path) separated by commas',
+  })
+  GATEWAY_CORS_ORIGINS: string = '';
+
   /** An MCP session unused this long is closed. */
   @IsInt() @Min(1000) @Max(86_400_000) GATEWAY_MCP_IDLE_MS: number = 30 * 60_000;
 
@@ -72,6 +81,10 @@ export class GatewayConfig {
 
   get reviewerGroups(): string[] {
     return this.GATEWAY_REVIEWER_GROUPS.split(',');
+  }
+
+  get corsOrigins(): string[] {
+    return this.GATEWAY_CORS_ORIGINS ? this.GATEWAY_CORS_ORIGINS.split(',') : [];
   }
 
   get adminGroups(): string[] {
