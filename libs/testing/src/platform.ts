@@ -10,13 +10,18 @@ export type AppName = (typeof APPS)[number];
 
 export interface RunningPlatform {
   url: Record<AppName, string>;
+  /** The gateway's PostgreSQL wire listener (base port + 5); database name = connection name. */
+  pgPort: number;
   /** Everything each process wrote, for assertions on logs. */
   output: Record<AppName, string[]>;
   stop(): Promise<void>;
 }
 
 export interface PlatformOptions {
-  /** First of five consecutive ports (gateway, audit, ledger, policy, masking); E2E_BASE_PORT, else 18080. */
+  /**
+   * First of six consecutive ports (gateway, audit, ledger, policy, masking, the gateway's
+   * PostgreSQL wire listener); E2E_BASE_PORT, else 18080.
+   */
   basePort?: number;
   env?: Record<string, string>;
 }
@@ -104,6 +109,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     LEDGER_PORT: String(ports.ledger),
     POLICY_PORT: String(ports.policy),
     MASKING_PORT: String(ports.masking),
+    GATEWAY_PG_PORT: String(base + 5),
     ...options.env,
   };
   const children = new Map<AppName, ChildProcess>();
@@ -141,5 +147,5 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     await stop();
     throw err;
   }
-  return { url, output, stop };
+  return { url, pgPort: base + 5, output, stop };
 }
