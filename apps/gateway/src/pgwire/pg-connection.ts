@@ -64,7 +64,8 @@ interface Prepared {
   sql: string;
   statement?: Statement;
   paramTypes: number[];
-  paramCount: number;
+  /** Undefined when the statement does not parse: any number of parameters is taken (policy decides on it). */
+  paramCount?: number;
 }
 
 interface Ran {
@@ -365,7 +366,8 @@ export class PgConnection {
         message: 'cannot insert multiple commands into a prepared statement',
       });
     }
-    const paramCount = Math.max(paramTypes.length, parameterCount(sql));
+    const counted = parameterCount(sql);
+    const paramCount = counted === undefined ? undefined : Math.max(paramTypes.length, counted);
     this.statements.set(name, { sql, statement: statements[0], paramTypes, paramCount });
     this.write(parseComplete());
   }
@@ -382,7 +384,7 @@ export class PgConnection {
     if (message.paramFormats.some((f) => f !== 0) || message.resultFormats.some((f) => f !== 0)) {
       throw new StatementError(unsupported('binary format is not supported by the Verity gateway; use text'));
     }
-    if (message.params.length !== prepared.paramCount) {
+    if (prepared.paramCount !== undefined && message.params.length !== prepared.paramCount) {
       throw new StatementError({
         severity: 'ERROR',
         sqlState: '08P01',
@@ -416,7 +418,8 @@ export class PgConnection {
           message: `prepared statement "${name}" does not exist`,
         });
       }
-      const types = Array.from({ length: prepared.paramCount }, (_, i) => prepared.paramTypes[i] || TEXT_OID);
+      const count = prepared.paramCount ?? prepared.paramTypes.length;
+      const types = Array.from({ length: count }, (_, i) => prepared.paramTypes[i] || TEXT_OID);
       return this.write(Buffer.concat([parameterDescription(types), noData()]));
     }
     const portal = this.portal(name);

@@ -29,6 +29,7 @@ describe('results on the wire', () => {
   it('counts $n parameters', () => {
     expect(parameterCount('SELECT * FROM t WHERE a = $1 AND b = $3')).toBe(3);
     expect(parameterCount('SELECT 1')).toBe(0);
+    expect(parameterCount('SELEC $1')).toBeUndefined();
   });
 
   it('writes PostgreSQL command tags', () => {

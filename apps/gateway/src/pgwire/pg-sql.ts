@@ -57,8 +57,8 @@ export function splitStatements(sql: string): Statement[] {
   });
 }
 
-/** The highest `$n` in a statement (0 when none, or when it does not parse). */
-export function parameterCount(sql: string): number {
+/** The highest `$n` in a statement (0 when none); undefined when it does not parse. */
+export function parameterCount(sql: string): number | undefined {
   let max = 0;
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(walk);
@@ -71,7 +71,7 @@ export function parameterCount(sql: string): number {
   try {
     walk(parseSync(sql));
   } catch {
-    return 0;
+    return undefined;
   }
   return max;
 }

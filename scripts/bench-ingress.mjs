@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// Added latency of the gateway's ingress paths: the same parameterised SELECT sent straight to
+// PostgreSQL, through REST (POST /v1/actions), through MCP (tools/call query_<connection>) and
+// through the PostgreSQL wire listener, at 1 and at 50 concurrent clients; p50/p95/p99 and
+// throughput per path.
+//   npm run bench:ingress -- [--count 300] [--concurrency 1,50]
+//     against a running platform (npm start): --gateway http://127.0.0.1:8080 --pg-port 6432
+//     --direct postgres://postgres@127.0.0.1:5432/verity_demo --connection demo-db
+// The dev issuer's key is read from VERITY_HOME (default .verity), as npm run token does.
+// Each client is one session (one MCP session, one wire connection); REST clients use one session
+// id each. Policy's per-session budget (POLICY_BUDGET_ACTIONS, 500) must exceed the requests one
+// client sends.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ensureBuilt, root } from './build-once.mjs';
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '300' },
+    concurrency: { type: 'string', default: '1,50' },
+    gateway: { type: 'string', default: 'http://127.0.0.1:8080' },
+    'pg-port': { type: 'string', default: '6432' },
+    direct: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/verity_demo' },
+    connection: { type: 'string', default: 'demo-db' },
+  },
+});
+const count = Number(values.count);
+const levels = values.concurrency.split(',').map(Number);
+const sql = 'SELECT id, full_name, email FROM customers WHERE id = $1';
+const idOf = (i) => (i % 50) + 1;
+
+ensureBuilt();
+const { DevIssuer } = createRequire(import.meta.url)('../dist/libs/identity/src/index.js');
+
+const gateway = values.gateway;
+const pgPort = Number(values['pg-port']);
+const direct = values.direct;
+const home = process.env.VERITY_HOME ?? path.join(root, '.verity');
+const token = await (await DevIssuer.load(home)).mint({ sub: 'bench-ingress', groups: ['analysts'] });
+const run = Date.now().toString(36);
+
+/** One kind of client: `open` makes a connected client, `send(client, i)` one request. */
+const paths = {
+  'direct PostgreSQL': {
+    open: async () => {
+      const c = new pg.Client({ connectionString: direct });
+      await c.connect();
+      return c;
+    },
+    send: (c, i) => c.query(sql, [idOf(i)]),
+    close: (c) => c.end(),
+  },
+  'REST /v1/actions': {
+    open: async (k) => ({ session: `bench-ingress-${run}-${k}` }),
+    send: async (c, i) => {
+      const res = await fetch(`${gateway}/v1/actions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          connection: values.connection,
+          operation: 'sql.query',
+          input: { sql, params: [idOf(i)] },
+          sessionId: c.session,
+        }),
+      });
+      if (res.status !== 200) throw new Error(`REST answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+    },
+    close: async () => undefined,
+  },
+  'MCP tools/call': {
+    open: async () => {
+      const c = new McpClient({ name: 'bench-ingress', version: '1.0.0' });
+      await c.connect(
+        new StreamableHTTPClientTransport(new URL(`${gateway}/mcp`), {
+          requestInit: { headers: { authorization: `Bearer ${token}` } },
+        }),
+      );
+      return c;
+    },
+    send: async (c, i) => {
+      const tool = `query_${values.connection.replace(/-/g, '_')}`;
+      const answer = await c.callTool({ name: tool, arguments: { sql, params: [idOf(i)] } });
+      if (answer.isError) throw new Error(`MCP answered an error: ${JSON.stringify(answer.structuredContent)}`);
+    },
+    close: (c) => c.close(),
+  },
+  'PostgreSQL wire (6432)': {
+    open: async () => {
+      const c = new pg.Client({
+        host: '127.0.0.1',
+        port: pgPort,
+        database: values.connection,
+        user: 'bench-ingress',
+        password: token,
+      });
+      await c.connect();
+      return c;
+    },
+    send: (c, i) => c.query(sql, [idOf(i)]),
+    close: (c) => c.end(),
+  },
+};
+
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** `count` requests shared by `clients` clients, each sending one at a time. */
+async function measure(kind, clients) {
+  const conns = await Promise.all(Array.from({ length: clients }, (_, k) => kind.open(k)));
+  // Warm-up: one request per client, not measured.
+  await Promise.all(conns.map((c, k) => kind.send(c, k).catch(() => undefined)));
+  const ms = [];
+  const errors = new Map();
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    conns.map(async (c) => {
+      for (let i = next++; i < count; i = next++) {
+        const t = process.hrtime.bigint();
+        try {
+          await kind.send(c, i);
+          ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+        } catch (err) {
+          // A failed request (e.g. POLICY.TIMEOUT on an overloaded machine) is counted, not timed.
+          const key = String(err.message).slice(0, 80);
+          errors.set(key, (errors.get(key) ?? 0) + 1);
+        }
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await Promise.all(conns.map((c) => kind.close(c)));
+  const s = ms.sort((a, b) => a - b);
+  for (const [message, n] of errors) console.error(`${clients} clients: ${n} × ${message}`);
+  const failed = [...errors.values()].reduce((a, b) => a + b, 0);
+  return { p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99), rps: s.length / seconds, failed };
+}
+
+const rows = [];
+for (const clients of levels) {
+  const results = {};
+  for (const [name, kind] of Object.entries(paths)) results[name] = await measure(kind, clients);
+  const base = results['direct PostgreSQL'];
+  const rest = results['REST /v1/actions'];
+  for (const [name, r] of Object.entries(results)) {
+    rows.push({
+      clients,
+      path: name,
+      ...r,
+      overDirect: r.p50 - base.p50,
+      overRest: name.startsWith('direct') || name.startsWith('REST') ? undefined : r.p50 - rest.p50,
+    });
+  }
+}
+
+const f = (n) => (n === undefined ? '' : `${n.toFixed(2)}`);
+console.log(`count ${count} per run; query: ${sql}`);
+console.log('| clients | path | p50 ms | p95 ms | p99 ms | ok req/s | failed | p50 over direct | p50 over REST |');
+console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows) {
+  console.log(
+    `| ${r.clients} | ${r.path} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${r.rps.toFixed(1)} | ${r.failed} | ${f(r.overDirect)} | ${f(r.overRest)} |`,
+  );
+}
