@@ -108,42 +108,64 @@ const paths = {
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-/** `count` requests shared by `clients` clients, each sending one at a time. */
-async function measure(kind, clients) {
+/**
+ * One path at one concurrency: connected clients, latencies, failures and busy time. Paths run
+ * in interleaved rounds (a slice of the requests of each path in turn), so a machine whose load
+ * drifts during the run weighs on every path alike.
+ */
+async function open(name, kind, clients) {
   const conns = await Promise.all(Array.from({ length: clients }, (_, k) => kind.open(k)));
   // Warm-up: one request per client, not measured.
   await Promise.all(conns.map((c, k) => kind.send(c, k).catch(() => undefined)));
-  const ms = [];
-  const errors = new Map();
-  let next = 0;
+  return { name, kind, clients, conns, ms: [], errors: new Map(), seconds: 0 };
+}
+
+/** `n` requests (from request number `from`) shared by the run's clients, each sending one at a time. */
+async function round(run, from, n) {
+  let next = from;
+  const end = from + n;
   const started = process.hrtime.bigint();
   await Promise.all(
-    conns.map(async (c) => {
-      for (let i = next++; i < count; i = next++) {
+    run.conns.map(async (c) => {
+      for (let i = next++; i < end; i = next++) {
         const t = process.hrtime.bigint();
         try {
-          await kind.send(c, i);
-          ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+          await run.kind.send(c, i);
+          run.ms.push(Number(process.hrtime.bigint() - t) / 1e6);
         } catch (err) {
           // A failed request (e.g. POLICY.TIMEOUT on an overloaded machine) is counted, not timed.
           const key = String(err.message).slice(0, 80);
-          errors.set(key, (errors.get(key) ?? 0) + 1);
+          run.errors.set(key, (run.errors.get(key) ?? 0) + 1);
         }
       }
     }),
   );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await Promise.all(conns.map((c) => kind.close(c)));
-  const s = ms.sort((a, b) => a - b);
-  for (const [message, n] of errors) console.error(`${clients} clients: ${n} × ${message}`);
-  const failed = [...errors.values()].reduce((a, b) => a + b, 0);
-  return { p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99), rps: s.length / seconds, failed };
+  run.seconds += Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+function summary(run) {
+  const s = [...run.ms].sort((a, b) => a - b);
+  for (const [message, n] of run.errors) console.error(`${run.clients} clients, ${run.name}: ${n} × ${message}`);
+  const failed = [...run.errors.values()].reduce((a, b) => a + b, 0);
+  return {
+    p50: pct(s, 50) ?? NaN,
+    p95: pct(s, 95) ?? NaN,
+    p99: pct(s, 99) ?? NaN,
+    rps: s.length / run.seconds,
+    failed,
+  };
 }
 
 const rows = [];
 for (const clients of levels) {
-  const results = {};
-  for (const [name, kind] of Object.entries(paths)) results[name] = await measure(kind, clients);
+  const runs = [];
+  for (const [name, kind] of Object.entries(paths)) runs.push(await open(name, kind, clients));
+  const slice = Math.max(clients * 2, 10);
+  for (let from = 0; from < count; from += slice) {
+    for (const run of runs) await round(run, from, Math.min(slice, count - from));
+  }
+  await Promise.all(runs.flatMap((run) => run.conns.map((c) => run.kind.close(c))));
+  const results = Object.fromEntries(runs.map((run) => [run.name, summary(run)]));
   const base = results['direct PostgreSQL'];
   const rest = results['REST /v1/actions'];
   for (const [name, r] of Object.entries(results)) {
@@ -158,7 +180,7 @@ for (const clients of levels) {
 }
 
 const f = (n) => (n === undefined ? '' : `${n.toFixed(2)}`);
-console.log(`count ${count} per run; query: ${sql}`);
+console.log(`${count} requests per path and concurrency, paths interleaved; query: ${sql}`);
 console.log('| clients | path | p50 ms | p95 ms | p99 ms | ok req/s | failed | p50 over direct | p50 over REST |');
 console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
