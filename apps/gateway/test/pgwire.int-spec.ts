@@ -237,6 +237,36 @@ describe('PostgreSQL wire listener (real Kafka + PostgreSQL)', () => {
     expect(outsider.code).toBe('42501');
   });
 
+  it('takes a scoped API key as the password, within its connections only', async () => {
+    const admin = await issuer.mint({ sub: subject('admin'), groups: ['admins'] });
+    const base = `http://127.0.0.1:${(app.getHttpServer().address() as net.AddressInfo).port}`;
+    const create = async (name: string, connections: string[]) => {
+      const res = await fetch(`${base}/v1/api-keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name, connections }),
+      });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { key: string }).key;
+    };
+    const key = await create(`pg-key-${run}`, ['test-db']);
+    const viaKey = client('reader', { user: 'svc', password: key });
+    await viaKey.connect();
+    try {
+      const sql = `SELECT id FROM customers WHERE id = 1 -- ${run}`;
+      expect((await viaKey.query(sql)).rows).toEqual([{ id: 1 }]);
+      const requested = await waitFor(() => platform.seen.find((e) => sqlOf(e).sql === sql), {
+        what: 'the intent sent with an API key',
+      });
+      expect(requested.actor).toMatchObject({ subject: `service:pg-key-${run}`, kind: 'service' });
+    } finally {
+      await viaKey.end();
+    }
+    const elsewhere = await create(`pg-key-other-${run}`, ['billing-api']);
+    const refused = await errorOf(client('reader', { password: elsewhere }).connect());
+    expect(refused.code).toBe('42501');
+  });
+
   it('refuses COPY and transaction control without running anything, and keeps the session usable', async () => {
     await withClient('reader', async (c) => {
       expect((await errorOf(c.query('COPY customers TO STDOUT'))).code).toBe('0A000');
