@@ -110,6 +110,9 @@ TOKEN='${token}'
 curl -s ${gateway}/v1/actions -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
   -d '${body}'
 
+The same through the PostgreSQL wire listener (database = connection name, password = token):
+psql "postgresql://alice:$TOKEN@127.0.0.1:${process.env.GATEWAY_PG_PORT ?? 6432}/demo-db" -c 'SELECT id, full_name, email FROM customers LIMIT 3'
+
 Then its audit record (use the actionId from the answer):
 curl -s ${audit}/v1/audit/actions/<actionId> -H "authorization: Bearer $TOKEN"
 

@@ -31,6 +31,7 @@ import { ReviewsService } from './reviews/reviews.service';
 import { VerdictEntity } from './reviews/verdict.entity';
 import { McpController, ProtectedResourceController } from './mcp/mcp.controller';
 import { McpSessions } from './mcp/mcp-sessions.service';
+import { PgWireServer } from './pgwire/pg-wire.server';
 
 @Module({
   imports: [
@@ -73,6 +74,7 @@ import { McpSessions } from './mcp/mcp-sessions.service';
     ActionsService,
     ReviewsService,
     McpSessions,
+    PgWireServer,
     ApiKeysRepository,
     ApiKeysService,
     { provide: ApiKeyAuthenticator, useExisting: ApiKeysService },

@@ -34,6 +34,7 @@ export class FakePlatform {
   private readonly producer: Producer;
   private readonly consumer: Consumer;
   readonly seen: EnvelopeV1[] = [];
+  /** Scripts by session id, or by the actor's subject (for sessions the gateway names). */
   readonly policy = new Map<string, PolicyScript>();
   readonly masker = new Map<string, MaskerScript>();
 
@@ -89,14 +90,15 @@ export class FakePlatform {
   }
 
   private async handle(event: EnvelopeV1): Promise<void> {
-    if (!event.sessionid?.includes(this.run)) return;
+    // Wire connections get their session id from the gateway: their test subject holds the run id.
+    if (!event.sessionid?.includes(this.run) && !event.actor?.subject?.includes(this.run)) return;
     this.seen.push(event);
     if (event.type === ActionRequested.type) await this.decide(event as EventEnvelope<ActionRequestedV1>);
     if (event.type === ResultCaptured.type) await this.mask(event as EventEnvelope<ResultCapturedV1>);
   }
 
   private async decide(requested: EventEnvelope<ActionRequestedV1>): Promise<void> {
-    const script = this.policy.get(requested.sessionid) ?? allow();
+    const script = this.policy.get(requested.sessionid) ?? this.policy.get(requested.actor.subject) ?? allow();
     if (script === 'silent') return;
     for (const decision of script.decisions) {
       await this.send(ActionDecided, requested, { ...decision, bundleRevision: 'test' }, '/verity/policy');

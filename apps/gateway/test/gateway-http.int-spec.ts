@@ -231,6 +231,7 @@ describe('gateway http.request (real HTTP server, Kafka, PostgreSQL)', () => {
       VERITY_HOME: home,
       VERITY_CONNECTIONS: connections,
       GATEWAY_PORT: '0',
+      GATEWAY_PG_PORT: '0',
       LOG_LEVEL: 'debug',
       GATEWAY_HTTP_IT_TOKEN: TOKEN,
       GATEWAY_HTTP_IT_DB_PASSWORD: 'not-a-real-password',

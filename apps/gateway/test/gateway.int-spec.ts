@@ -108,6 +108,7 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
       VERITY_HOME: home,
       VERITY_CONNECTIONS: connections,
       GATEWAY_PORT: '0',
+      GATEWAY_PG_PORT: '0',
       GATEWAY_IT_DOWN_PASSWORD: 'not-a-real-password',
       GATEWAY_DECISION_TIMEOUT_MS: '3000',
       GATEWAY_MASKING_TIMEOUT_MS: '3000',

@@ -10,6 +10,8 @@ export type AppName = (typeof APPS)[number];
 
 export interface RunningPlatform {
   url: Record<AppName, string>;
+  /** The gateway's PostgreSQL wire listener (base port + 5); database name = connection name. */
+  pgPort: number;
   /** Everything each process wrote, for assertions on logs. */
   output: Record<AppName, string[]>;
   /** The process id of an app's current process. */
@@ -22,7 +24,10 @@ export interface RunningPlatform {
 }
 
 export interface PlatformOptions {
-  /** First of five consecutive ports (gateway, audit, ledger, policy, masking); E2E_BASE_PORT, else 18080. */
+  /**
+   * First of six consecutive ports (gateway, audit, ledger, policy, masking, the gateway's
+   * PostgreSQL wire listener); E2E_BASE_PORT, else 18080.
+   */
   basePort?: number;
   env?: Record<string, string>;
   /** More connections for the connections file, as YAML lines indented under `connections:`. */
@@ -115,6 +120,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     LEDGER_PORT: String(ports.ledger),
     POLICY_PORT: String(ports.policy),
     MASKING_PORT: String(ports.masking),
+    GATEWAY_PG_PORT: String(base + 5),
     ...options.env,
   };
   const children = new Map<AppName, ChildProcess>();
@@ -169,5 +175,5 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     await stop();
     throw err;
   }
-  return { url, output, pid: (app) => current(app).pid as number, signal, restart, stop };
+  return { url, pgPort: base + 5, output, pid: (app) => current(app).pid as number, signal, restart, stop };
 }

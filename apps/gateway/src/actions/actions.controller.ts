@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ActorV1, DomainError } from '@verity/contracts';
-import { assertInGroups, AuthGuard, ConnectionScope, CurrentActor } from '@verity/identity';
+import { AuthGuard, ConnectionScope, CurrentActor } from '@verity/identity';
 import type { Response } from 'express';
 import { GatewayConfig } from '../config/gateway.config';
 import { ACTION_VIEW_SCHEMA, ERROR_SCHEMA, EXECUTED_SCHEMA, PENDING_SCHEMA } from '../docs/schemas';
@@ -63,18 +63,17 @@ export class ActionsController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ExecutedAction | PendingAction> {
-    this.requireActionGroup(actor);
-    if (scope && !scope.includes(body.connection)) {
-      throw new DomainError('AUTH.FORBIDDEN', `this API key may not act on connection ${body.connection}`);
-    }
-    const outcome = await this.actions.submit(actor, {
-      connection: body.connection,
-      operation: body.operation,
-      input: body.input,
-      sessionId: body.sessionId,
-      agent: body.agent,
-      traceparent: acceptedTraceparent(traceparent),
-    });
+    const outcome = await this.actions.submit(
+      { actor, scope },
+      {
+        connection: body.connection,
+        operation: body.operation,
+        input: body.input,
+        sessionId: body.sessionId,
+        agent: body.agent,
+        traceparent: acceptedTraceparent(traceparent),
+      },
+    );
     if (outcome.status === 'pending_review') res.status(202);
     return outcome.body;
   }
@@ -105,10 +104,5 @@ export class ActionsController {
     const gone = new AbortController();
     res.on('close', () => gone.abort());
     return this.actions.find(actor, id, seconds * 1000, gone.signal);
-  }
-
-  /** The allowed groups are configuration (GATEWAY_ACTION_GROUPS), so they are checked here, not in a decorator. */
-  private requireActionGroup(actor: ActorV1): void {
-    assertInGroups(actor, this.config.actionGroups);
   }
 }

@@ -27,6 +27,7 @@ import {
   ReviewExpiredV1,
   ReviewRejectedV1,
 } from '@verity/contracts';
+import { assertInGroups } from '@verity/identity';
 import { EventPublisher } from '@verity/kafka';
 import { GatewayConfig } from '../config/gateway.config';
 import { ConnectionRegistry, TargetConnection } from '../connections/connection-registry';
@@ -42,6 +43,16 @@ import { toPayload } from './dto/create-action.dto';
 
 const SOURCE = '/verity/gateway';
 type Stage = (typeof FAILURE_STAGES)[number];
+
+/**
+ * Who submits an action, as every ingress (REST, MCP, the PostgreSQL wire listener) resolved it:
+ * the verified actor and, for an API key, the connections it is limited to.
+ */
+export interface Caller {
+  actor: ActorV1;
+  /** API-key callers are limited to these connections; token callers are not (policy decides). */
+  scope?: string[];
+}
 
 export interface SubmitAction {
   connection: string;
@@ -133,7 +144,24 @@ export class ActionsService {
     private readonly metrics: ActionMetrics,
   ) {}
 
-  async submit(actor: ActorV1, request: SubmitAction): Promise<SubmitOutcome> {
+  /**
+   * The one authorisation check of every ingress: the caller is in an action group
+   * (GATEWAY_ACTION_GROUPS) and, with an API key, `connection` is in its scope.
+   */
+  authorize(caller: Caller, connection?: string): void {
+    assertInGroups(caller.actor, this.config.actionGroups);
+    if (connection !== undefined && caller.scope && !caller.scope.includes(connection)) {
+      throw new DomainError('AUTH.FORBIDDEN', `this API key may not act on connection ${connection}`);
+    }
+  }
+
+  /**
+   * The action path every ingress calls — POST /v1/actions, MCP tool calls and statements on the
+   * PostgreSQL wire listener: authorisation, intent, decision, execution, masking, outcome.
+   */
+  async submit(caller: Caller, request: SubmitAction): Promise<SubmitOutcome> {
+    this.authorize(caller, request.connection);
+    const { actor } = caller;
     const target = this.connections.get(request.connection);
     const payload = toPayload(request.operation, request.input);
     assertRunnable(target, request.operation, payload);

@@ -47,6 +47,18 @@ export class GatewayConfig {
   /** An MCP session unused this long is closed. */
   @IsInt() @Min(1000) @Max(86_400_000) GATEWAY_MCP_IDLE_MS: number = 30 * 60_000;
 
+  /** PostgreSQL wire-protocol listener (database name = connection name); 0 picks a free port (tests). */
+  @IsInt() @Min(0) @Max(65_535) GATEWAY_PG_PORT: number = 6432;
+
+  /** Most wire connections open at once; one more is refused with FATAL 53300. */
+  @IsInt() @Min(1) @Max(10_000) GATEWAY_PG_MAX_CONNECTIONS: number = 100;
+
+  /** A wire connection with no message for this long (and no statement running) is closed. */
+  @IsInt() @Min(1000) @Max(86_400_000) GATEWAY_PG_IDLE_MS: number = 10 * 60_000;
+
+  /** Largest frontend message accepted on the wire; a larger one is a protocol violation (FATAL 08P01). */
+  @IsInt() @Min(1024) @Max(64 * 1024 * 1024) GATEWAY_PG_MAX_MESSAGE_BYTES: number = 1024 * 1024;
+
   /** How long a request waits for policy's decision before it fails with POLICY.TIMEOUT. */
   @IsInt() @Min(100) @Max(120_000) GATEWAY_DECISION_TIMEOUT_MS: number = 5_000;
 

@@ -23,7 +23,7 @@ function tools(
 ) {
   const submitted: SubmitAction[] = [];
   const actions = {
-    submit: (_actor: ActorV1, request: SubmitAction) => {
+    submit: (_caller: unknown, request: SubmitAction) => {
       submitted.push(request);
       if (outcome instanceof Error) throw outcome;
       return Promise.resolve(outcome);

@@ -1,6 +1,5 @@
 import {
   ActionPayloadV1,
-  ActorV1,
   AgentContextV1,
   describeErrors,
   DomainError,
@@ -12,7 +11,7 @@ import {
 } from '@verity/contracts';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { ActionsService } from '../actions/actions.service';
+import { ActionsService, Caller } from '../actions/actions.service';
 import { ConnectionRegistry, TargetConnection } from '../connections/connection-registry';
 
 /** A tool as MCP lists it: a name, what it does, and a JSON Schema for its arguments. */
@@ -31,10 +30,7 @@ export interface ToolAnswer {
 }
 
 /** Who calls, in which MCP session, with which client: fixed for the session's lifetime. */
-export interface McpCaller {
-  actor: ActorV1;
-  /** API-key callers are limited to these connections; token callers are not (policy decides). */
-  scope?: string[];
+export interface McpCaller extends Caller {
   /** The agent session id every action of this MCP session is recorded under. */
   sessionId: string;
   /** The MCP client's name and version (from `initialize`), recorded as the agent's model/tool context. */
@@ -130,7 +126,7 @@ export class McpTools {
       ...describeErrors(validateSync(agent, STRICT_VALIDATION)).map((p) => p.replace(/^thought/, 'reason')),
     ];
     if (problems.length > 0) return failure('REQUEST.INVALID', 'invalid arguments', problems);
-    const outcome = await this.actions.submit(this.caller.actor, {
+    const outcome = await this.actions.submit(this.caller, {
       connection,
       operation,
       input: input as unknown as ActionPayloadV1,

@@ -1,11 +1,11 @@
 import { All, ArgumentsHost, Catch, Controller, Get, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { ActorV1, DomainError } from '@verity/contracts';
-import { assertInGroups, AuthGuard, ConnectionScope, CurrentActor, IdentityConfig, DEV_ISSUER } from '@verity/identity';
+import { AuthGuard, ConnectionScope, CurrentActor, IdentityConfig, DEV_ISSUER } from '@verity/identity';
 import { AppExceptionFilter } from '@verity/observability';
 import { loadConfig } from '@verity/config';
 import type { Request, Response } from 'express';
-import { GatewayConfig } from '../config/gateway.config';
+import { ActionsService } from '../actions/actions.service';
 import { McpSessions } from './mcp-sessions.service';
 
 const METADATA_PATH = '/.well-known/oauth-protected-resource';
@@ -38,7 +38,7 @@ export class McpChallengeFilter extends AppExceptionFilter {
 export class McpController {
   constructor(
     private readonly sessions: McpSessions,
-    private readonly config: GatewayConfig,
+    private readonly actions: ActionsService,
   ) {}
 
   @All()
@@ -48,7 +48,7 @@ export class McpController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    assertInGroups(actor, this.config.actionGroups);
+    this.actions.authorize({ actor, scope });
     await this.sessions.handle(req, res, actor, scope);
   }
 }
