@@ -4,10 +4,12 @@ import { GatewayConfig } from '../config/gateway.config';
 import { ConnectionRegistry } from '../connections/connection-registry';
 import { TargetExecutor } from '../execution/target-executor.service';
 import { RepliesService } from '../replies/replies.service';
+import { ActionMetrics } from './action.metrics';
 import { ActionsRepository } from './actions.repository';
 import { ActionsService } from './actions.service';
 
 const actor: ActorV1 = { subject: 'alice', issuer: 'urn:test', kind: 'human', actingParties: [], groups: ['analysts'] };
+const caller = { actor };
 const request = { connection: 'demo-db', operation: 'sql.query' as const, input: { sql: 'SELECT 1' } };
 
 /** The broker stands for a publisher whose sends resolve only when the test says so. */
@@ -28,7 +30,15 @@ function setUp(options: { storeDown?: boolean } = {}) {
     get: () => ({ name: 'demo-db', type: 'postgres' }),
   } as unknown as ConnectionRegistry;
   const config = Object.assign(new GatewayConfig(), { GATEWAY_PUBLISH_TIMEOUT_MS: 100 });
-  const service = new ActionsService(config, connections, executor, new RepliesService(), publisher, repository);
+  const service = new ActionsService(
+    config,
+    connections,
+    executor,
+    new RepliesService(),
+    publisher,
+    repository,
+    new ActionMetrics(),
+  );
   return { service, sends, executor, repository };
 }
 
@@ -42,7 +52,7 @@ describe('ActionsService fails closed when the event log is down', () => {
   it('answers EVENTS.UNAVAILABLE when the intent is not acknowledged in time, and runs nothing', async () => {
     const { service, sends, executor } = setUp();
     const started = Date.now();
-    expect(await codeOf(service.submit(actor, request))).toBe('EVENTS.UNAVAILABLE');
+    expect(await codeOf(service.submit(caller, request))).toBe('EVENTS.UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(sends.map((s) => s.type)).toEqual(['verity.action.requested.v1']);
     expect(executor.run).not.toHaveBeenCalled();
@@ -50,7 +60,7 @@ describe('ActionsService fails closed when the event log is down', () => {
 
   it('gives an intent that lands late its outcome (action.failed EVENTS.UNAVAILABLE)', async () => {
     const { service, sends } = setUp();
-    await codeOf(service.submit(actor, request));
+    await codeOf(service.submit(caller, request));
     sends[0].ack(); // the producer's retry got it through after all
     await new Promise((r) => setImmediate(r));
     expect(sends.map((s) => s.type)).toEqual(['verity.action.requested.v1', ActionFailed.type]);
@@ -61,7 +71,7 @@ describe('ActionsService fails closed when the event log is down', () => {
 
   it('answers STORE.UNAVAILABLE when its store is down, before anything is published', async () => {
     const { service, sends } = setUp({ storeDown: true });
-    expect(await codeOf(service.submit(actor, request))).toBe('STORE.UNAVAILABLE');
+    expect(await codeOf(service.submit(caller, request))).toBe('STORE.UNAVAILABLE');
     expect(sends).toEqual([]);
   });
 });
