@@ -261,7 +261,7 @@ try {
     ['no filter (newest page)', ''],
     ['identity', 'identity=user-42'],
     ['agent', 'agent=agent:bot-7'],
-    ['connection + decision', 'connection=conn-3&decision=deny'],
+    ['connection + decision', 'connection=conn-10&decision=deny'],
     ['operation', 'operation=http.request'],
     ['table touched', 'table=t123'],
     ['session', 'sessionId=sess-777'],
