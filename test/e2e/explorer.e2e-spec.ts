@@ -70,6 +70,8 @@ describe('web explorer, in headless Chromium', () => {
       sessionId: session,
       agent: { step, thought: why, tool: 'run_sql', model: 'e2e' },
     });
+  /** A link of the main navigation (other links, e.g. session ids, may contain the same words). */
+  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
@@ -134,12 +136,12 @@ describe('web explorer, in headless Chromium', () => {
     await page.getByLabel('Access token').fill(tokens.reviewer);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('signed-in-as').filter({ hasText: reviewer }).waitFor();
-    await page.getByRole('link', { name: session }).waitFor();
+    await page.getByRole('link', { name: session, exact: true }).waitFor();
     await shot('1-sessions');
   });
 
   it("opens the session's timeline and shows the agent's thought beside each action", async () => {
-    await page.getByRole('link', { name: session }).click();
+    await page.getByRole('link', { name: session, exact: true }).click();
     await page.waitForURL(`**/sessions/${session}`);
     const steps = page.locator('li.step');
     await steps.nth(1).waitFor();
@@ -191,7 +193,7 @@ describe('web explorer, in headless Chromium', () => {
   });
 
   it('shows new actions in the live view as they land', async () => {
-    await page.getByRole('link', { name: 'Live' }).click();
+    await nav('Live').click();
     await page.getByTestId('live-table').waitFor();
     const step3 = await act(3, 'SELECT count(*) AS n FROM customers', 'Counting customers for the report');
     expect(step3.status).toBe(200);
@@ -203,7 +205,7 @@ describe('web explorer, in headless Chromium', () => {
   });
 
   it('approves the held write from the review queue; the action then runs', async () => {
-    await page.getByRole('link', { name: 'Reviews' }).click();
+    await nav('Reviews').click();
     const card = page.locator(`[data-testid="review-card"][data-action-id="${heldId}"]`);
     await card.waitFor({ timeout: 30_000 });
     expect(await card.innerText()).toContain('UPDATE customers');
