@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { canonicalJson, newId } from '@verity/contracts';
+import { AuditRead, canonicalJson, newId } from '@verity/contracts';
 import { DevIssuer } from '@verity/identity';
 import {
   REPO_ROOT,
@@ -66,8 +66,8 @@ describe('an agent action, end to end', () => {
     waitFor(
       async () => {
         const { rows } = await db.query<LedgerRow>(
-          'SELECT index, event_type, entry, leaf_hash, payload, payload_sha256 FROM ledger.entries WHERE action_id = $1 ORDER BY index',
-          [actionId],
+          'SELECT index, event_type, entry, leaf_hash, payload, payload_sha256 FROM ledger.entries WHERE action_id = $1 AND event_type <> $2 ORDER BY index',
+          [actionId, AuditRead.type],
         );
         return rows.length >= count ? rows : undefined;
       },

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { newId } from '@verity/contracts';
+import { AuditRead, newId } from '@verity/contracts';
 import { DevIssuer } from '@verity/identity';
 import { REPO_ROOT, RunningPlatform, startPlatform, testDatabaseUrl, waitFor } from '@verity/testing';
 import { Client } from 'pg';
@@ -102,8 +102,8 @@ describe('a delegated agent action, end to end', () => {
     const { rows } = await waitFor(
       async () => {
         const result = await db.query<{ index: string; event_type: string; payload: Json }>(
-          'SELECT index, event_type, payload FROM ledger.entries WHERE action_id = $1 ORDER BY index',
-          [actionId],
+          'SELECT index, event_type, payload FROM ledger.entries WHERE action_id = $1 AND event_type <> $2 ORDER BY index',
+          [actionId, AuditRead.type],
         );
         return result.rows.length >= 3 ? result : undefined;
       },

@@ -4,7 +4,7 @@
  * Also: self-approval refused, a rejected review denying its action, an expired one failing it.
  */
 import path from 'node:path';
-import { newId } from '@verity/contracts';
+import { AuditRead, newId } from '@verity/contracts';
 import { DevIssuer } from '@verity/identity';
 import { REPO_ROOT, RunningPlatform, startPlatform, testDatabaseUrl, testTarget, waitFor } from '@verity/testing';
 import { Client } from 'pg';
@@ -73,8 +73,8 @@ describe('human review, end to end', () => {
     waitFor(
       async () => {
         const { rows } = await db.query<{ event_type: string }>(
-          'SELECT event_type FROM ledger.entries WHERE action_id = $1 ORDER BY index',
-          [actionId],
+          'SELECT event_type FROM ledger.entries WHERE action_id = $1 AND event_type <> $2 ORDER BY index',
+          [actionId, AuditRead.type],
         );
         const types = rows.map((r) => r.event_type);
         return until(types) ? types : undefined;
