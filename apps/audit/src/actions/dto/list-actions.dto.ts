@@ -4,8 +4,7 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, 
 import { Decision, DECISIONS, Operation, OPERATIONS } from '@verity/contracts';
 import { ACTION_STATUSES, ActionStatus } from '../action-projection';
 
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 500;
+export { DEFAULT_LIMIT, MAX_LIMIT } from './page.query';
 /** With an export (`format` other than json), `limit` caps the rows exported. */
 export const MAX_EXPORT_LIMIT = 100_000_000;
 

@@ -1,10 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { MAX_LIMIT } from '../../actions/dto/list-actions.dto';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageQuery } from '../../actions/dto/page.query';
 
 /** `GET /v1/audit/alerts`. */
-export class ListAlertsQuery {
+export class ListAlertsQuery extends PageQuery {
   @ApiPropertyOptional({
     description: 'budget_crossed, denied_burst, orphaned_action, or another raised kind (e.g. review.self_approval)',
   })
@@ -13,18 +12,4 @@ export class ListAlertsQuery {
   @Matches(/^[a-z]+([._][a-z]+)*$/)
   @MaxLength(128)
   kind?: string;
-
-  @ApiPropertyOptional({ description: 'Page size (1-500, default 50)' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  cursor?: string;
 }

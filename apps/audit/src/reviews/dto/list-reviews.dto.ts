@@ -1,27 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { REVIEW_STATES, ReviewState } from '../../actions/action.entity';
-import { MAX_LIMIT } from '../../actions/dto/list-actions.dto';
+import { PageQuery } from '../../actions/dto/page.query';
 
 /** `GET /v1/audit/reviews`. */
-export class ListReviewsQuery {
+export class ListReviewsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Review state', enum: REVIEW_STATES })
   @IsOptional()
   @IsIn(REVIEW_STATES)
   state?: ReviewState;
-
-  @ApiPropertyOptional({ description: 'Page size (1-500, default 50)' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  cursor?: string;
 }

@@ -1,10 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { MAX_LIMIT } from '../../actions/dto/list-actions.dto';
+import { IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { PageQuery } from '../../actions/dto/page.query';
 
 /** `GET /v1/audit/sessions`. */
-export class ListSessionsQuery {
+export class ListSessionsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Token subject that owns the session' })
   @IsOptional()
   @IsString()
@@ -21,18 +20,4 @@ export class ListSessionsQuery {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
-
-  @ApiPropertyOptional({ description: 'Page size (1-500, default 50)' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  cursor?: string;
 }
