@@ -63,6 +63,8 @@ interface Row {
   violatingAnswers: number;
   withActionId: number;
   withOutcome: number;
+  /** Refused with 503 EVENTS.UNAVAILABLE and no trail at all: the intent never reached the log, so nothing ran. */
+  refusedUnlogged: number;
   orphans: number;
   duplicates: number;
   gaps: number;
@@ -287,6 +289,7 @@ describe('fault injection under load', () => {
       violatingAnswers: 0,
       withActionId: 0,
       withOutcome: 0,
+      refusedUnlogged: 0,
       orphans: 0,
       duplicates: 0,
       gaps: 0,
@@ -324,8 +327,17 @@ describe('fault injection under load', () => {
     const ledgeredAt = Date.now();
     ledgered ??= await ledgerCounts(ids);
     row.withOutcome = ledgered.filter((c) => c.outcomes === 1).length;
-    if (row.withOutcome !== ids.length)
-      row.violations.push(`${ids.length - row.withOutcome} actions without exactly one outcome`);
+    // Fail closed: an action refused with 503 EVENTS.UNAVAILABLE may have no trail at all (its
+    // intent never reached the log, so it cannot have run); if its intent landed late it must
+    // have its one outcome like any other.
+    const inLedger = new Set(ledgered.map((c) => c.action_id));
+    const refusedBeforeLog = new Set(
+      answers.filter((a) => a.status === 503 && a.code === 'EVENTS.UNAVAILABLE').flatMap((a) => a.actionId ?? []),
+    );
+    row.refusedUnlogged = ids.filter((id) => !inLedger.has(id) && refusedBeforeLog.has(id)).length;
+    if (row.withOutcome + row.refusedUnlogged !== ids.length)
+      row.violations.push(`${ids.length - row.withOutcome - row.refusedUnlogged} actions without exactly one outcome`);
+    const ledgeredIds = ids.filter((id) => inLedger.has(id));
 
     // Intents of this scenario's sessions that never got an outcome (e.g. the gateway died with them).
     const orphans = await db.query<{ action_id: string }>(
@@ -367,7 +379,7 @@ describe('fault injection under load', () => {
           `SELECT count(*)::int AS n FROM unnest($1::uuid[]) id
             WHERE NOT EXISTS (SELECT 1 FROM audit.actions a WHERE a.action_id = id
                                  AND a.status IN ('executed', 'denied', 'failed'))`,
-          [ids],
+          [ledgeredIds],
         );
         return missing[0].n === 0;
       },
