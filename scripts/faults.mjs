@@ -156,6 +156,7 @@ try {
         TEST_DATABASE_URL: database,
         DATABASE_URL: database,
         FAULTS_PG_CTL: JSON.stringify(pgCtl),
+        FAULTS_PG_LOG: path.join(work, 'pg.log'),
         FAULTS_KAFKA_HOME: kafkaHome,
         FAULTS_REPORT: report,
       },

@@ -105,8 +105,19 @@ describe('fault injection under load', () => {
 
   const restartPostgres = async () => {
     const [cmd, ...args] = pgCtl as string[];
-    // An immediate stop is a crash for PostgreSQL: it recovers from its WAL on start.
-    await exec(cmd, [...args, 'restart', '-m', 'immediate', '-w', '-t', '60']);
+    // An immediate stop is a crash for PostgreSQL: it recovers from its WAL on start. The server
+    // logs to a file: left on pg_ctl's output, it would hold exec's pipes open, and exec never returns.
+    await exec(cmd, [
+      ...args,
+      'restart',
+      '-m',
+      'immediate',
+      '-w',
+      '-t',
+      '60',
+      '-l',
+      process.env.FAULTS_PG_LOG as string,
+    ]);
     await waitForAllReady();
   };
 
