@@ -186,9 +186,22 @@ console.log(
 // 3. end to end through Kafka: produce first, then time the ledger's own consumer draining it
 if (KAFKA_EVENTS > 0) await kafkaRun(KAFKA_EVENTS);
 
+/** Topic offsets; right after the topics were created a partition may still be without a leader. */
+async function fetchOffsets(admin, topic) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (err) {
+      if (!err.retriable || attempt === 10) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 async function kafkaRun(count) {
   const { Kafka, logLevel, Partitioners } = require('kafkajs');
   const { EventPublisher } = require('../dist/libs/kafka/src/index.js');
+  const { TopicAdmin } = require('../dist/libs/kafka/src/topic-admin.js');
   const { ActionDenied } = require('../dist/libs/contracts/src/index.js');
   const { EntriesConsumer } = require('../dist/apps/ledger/src/entries/entries.consumer.js');
   const { PublicationService } = require('../dist/apps/ledger/src/publication/publication.service.js');
@@ -196,6 +209,8 @@ async function kafkaRun(count) {
     brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
     logLevel: logLevel.ERROR,
   });
+  // A fresh broker has no topics until a service starts; create them as the services would.
+  await new TopicAdmin(kafka).ensureTopics(SHARDS);
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const kafkaOrigin = `${origin}/kafka`;
@@ -206,7 +221,7 @@ async function kafkaRun(count) {
   const admin = kafka.admin();
   await admin.connect();
   for (const def of LEDGERED_EVENTS) {
-    for (const { partition, high } of await admin.fetchTopicOffsets(def.topic)) {
+    for (const { partition, high } of await fetchOffsets(admin, def.topic)) {
       await db.query(
         `INSERT INTO ledger.consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, $4)`,
         [group, def.topic, partition, high],
@@ -230,7 +245,9 @@ async function kafkaRun(count) {
   const kafkaEntries = new EntriesService(entriesRepo, tree, kafkaConfig);
   const publisher = new EventPublisher(kafka);
   const publication = new PublicationService(entriesRepo, publisher, kafkaConfig);
-  const consumer = new EntriesConsumer(kafkaEntries, publication, publisher, kafka, kafkaConfig);
+  // No readiness endpoint here, so nothing needs to track the consumer.
+  const readiness = { track: () => undefined };
+  const consumer = new EntriesConsumer(kafkaEntries, publication, publisher, kafka, kafkaConfig, readiness);
   const count0 = async () =>
     Number((await db.query(`SELECT count(*) AS n FROM ledger.entries WHERE event_id = ANY($1::uuid[])`, [ids]))[0].n);
   const started = performance.now();
