@@ -4,7 +4,8 @@
 //   (or --key-file <file with the verifier key>; or env VERITY_LEDGER_KEY)
 // Pin the key you obtained out of band (GET /v1/ledger/public-key, once); the bundle's own keys
 // are never trusted. Several bundles (e.g. one per shard, each its own log and origin) are
-// verified one by one; a --previous checkpoint is checked against the bundle of its origin.
+// each verified on its own, side by side on the machine's cores (worker threads); a --previous
+// checkpoint is checked against the bundle of its origin.
 // Exit 0: every check of every bundle passed. Exit 1: each failure printed with where it is.
 // Exit 2: usage or unreadable input.
 import { readFileSync } from 'node:fs';
@@ -53,48 +54,30 @@ try {
   console.error(`cannot read kept checkpoint: ${err.message}`);
   process.exit(2);
 }
-/** The origin line of a checkpoint note (its first line). */
-const originOf = (note) => note.split('\n', 1)[0];
-
-const bundles = [];
-for (const file of positionals) {
-  try {
-    bundles.push({ file, bundle: JSON.parse(readFileSync(file, 'utf8')) });
-  } catch (err) {
-    console.error(`cannot read bundle ${file}: ${err.message}`);
-    process.exit(2);
-  }
-}
-const unmatched = previous.filter((note) => !bundles.some(({ bundle }) => bundle.manifest?.origin === originOf(note)));
-if (unmatched.length > 0 && !(bundles.length === 1 && previous.length === 1)) {
+ensureBuilt();
+const { verifyFiles, originOf } = createRequire(import.meta.url)('../dist/apps/ledger/src/evidence/verify-files.js');
+// Each bundle is read, parsed and checked on its own, side by side on every core.
+const results = await verifyFiles(positionals, { pinnedKeys: keys, previous });
+const unreadable = results.filter((r) => r.unreadable !== undefined);
+for (const r of unreadable) console.error(`cannot read bundle ${r.file}: ${r.unreadable}`);
+if (unreadable.length > 0) process.exit(2);
+const unmatched = previous.filter((note) => !results.some((r) => r.origin === originOf(note)));
+if (unmatched.length > 0 && !(results.length === 1 && previous.length === 1)) {
   console.error(`no bundle of origin ${originOf(unmatched[0])} for the kept checkpoint`);
   process.exit(2);
 }
 
-ensureBuilt();
-const { verifyBundle } = createRequire(import.meta.url)('../dist/apps/ledger/src/evidence/verify-bundle.js');
 let failed = 0;
-for (const { file, bundle } of bundles) {
-  const m = bundle.manifest ?? {};
-  // One bundle and one kept checkpoint: always checked together (a different origin fails as such).
-  const kept =
-    bundles.length === 1 && previous.length === 1 ? previous[0] : previous.find((note) => originOf(note) === m.origin);
-  const started = process.hrtime.bigint();
-  const report = verifyBundle(bundle, { pinnedKeys: keys, previous: kept });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+for (const { file, origin, from, to, report, seconds } of results) {
+  const where = `${origin} entries ${from}..${to}` + (results.length > 1 ? ` [${file}]` : '');
   if (report.ok) {
     console.log(
-      `OK ${m.origin} entries ${m.from}..${m.to} (${report.entries} entries, ${report.checkpoints} signed checkpoints) ` +
-        `verified in ${seconds.toFixed(3)} s` +
-        (bundles.length > 1 ? ` [${file}]` : ''),
+      `OK ${where} (${report.entries} entries, ${report.checkpoints} signed checkpoints) verified in ${seconds.toFixed(3)} s`,
     );
     continue;
   }
   failed += 1;
   for (const f of report.failures) console.log(`FAIL ${f.check} at ${f.where}: ${f.message}`);
-  console.log(
-    `${report.failures.length} check(s) failed for ${m.origin} entries ${m.from}..${m.to}` +
-      (bundles.length > 1 ? ` [${file}]` : ''),
-  );
+  console.log(`${report.failures.length} check(s) failed for ${where}`);
 }
 process.exit(failed > 0 ? 1 : 0);

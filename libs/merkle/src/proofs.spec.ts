@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { leafHash, nodeHash } from './hash';
 import { CompactRange } from './compact-range';
-import { blocksCompletedBy } from './ranges';
+import { blocksCompletedBy, blocksOf } from './ranges';
 import { MerkleTree, rootOf } from './tree';
 import { verifyConsistency, verifyInclusion } from './verify';
 
@@ -123,6 +123,25 @@ describe('CompactRange', () => {
     const resumed = new CompactRange(40, rangeAt(leaves, 40).hashes);
     for (const leaf of leaves.slice(40)) resumed.append(leaf);
     expect(resumed.root().equals(tree.root())).toBe(true);
+  });
+
+  it('appending the aligned blocks of any split of the leaves gives the roots of appending the leaves', () => {
+    const leaves = leavesOf(200);
+    const tree = new MerkleTree(leaves);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 199 }), { maxLength: 8 }), (cuts) => {
+        const range = new CompactRange();
+        let start = 0;
+        for (const end of [...cuts.sort((a, b) => a - b), 200]) {
+          for (const b of blocksOf({ start, end })) range.appendBlock(b.level, tree.block(b));
+          expect(range.size).toBe(end);
+          expect(range.root().equals(tree.root(end))).toBe(true);
+          start = end;
+        }
+      }),
+    );
+    const at3 = rangeAt(leaves, 3);
+    expect(() => at3.appendBlock(1, tree.block({ level: 1, index: 2 }))).toThrow(RangeError);
   });
 });
 

@@ -7,6 +7,12 @@ export const BUNDLE_FORMAT = 'verity.ledger.evidence/v2';
 /** Still verified: the same, with each payload as a JSON object instead of its committed bytes. */
 export const BUNDLE_FORMAT_V1 = 'verity.ledger.evidence/v1';
 
+/**
+ * The same content as v2, one line per entry (`GET /v1/ledger/evidence?format=lines`; see
+ * bundle-lines.ts): read and checked without unescaping, in slices on several threads.
+ */
+export const BUNDLE_FORMAT_LINES = 'verity.ledger.evidence/v2+lines';
+
 export interface BundleEntry {
   index: number;
   /** The leaf's bytes: RFC 8785 canonical JSON of the entry record. */
@@ -26,7 +32,7 @@ export interface BundleConsistencyProof {
 
 export interface EvidenceBundle {
   manifest: {
-    format: typeof BUNDLE_FORMAT | typeof BUNDLE_FORMAT_V1;
+    format: typeof BUNDLE_FORMAT | typeof BUNDLE_FORMAT_V1 | typeof BUNDLE_FORMAT_LINES;
     origin: string;
     /** Entries [from, to); `to` is the size of the last checkpoint. */
     from: number;

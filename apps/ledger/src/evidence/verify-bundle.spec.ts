@@ -1,4 +1,7 @@
 import { generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   blocksOf,
   formatCheckpoint,
@@ -10,7 +13,9 @@ import {
 } from '@verity/merkle';
 import { buildEntry, canonicalEvent } from '../entries/ledger-entry';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_V1, BundleEntry, EvidenceBundle } from './evidence-bundle';
+import { bundleLines } from './bundle-lines';
 import { verifyBundle, VerifyReport } from './verify-bundle';
+import { verifyFiles, verifyLines } from './verify-files';
 
 // The attack catalogue: each case alters a genuine bundle the way an attacker (or a bug) could,
 // and the offline verifier must fail it, naming the check and the place.
@@ -95,9 +100,24 @@ function frontierOf(tree: MerkleTree, size: number): string[] {
   return blocksOf({ start: 0, end: size }).map((b) => Buffer.from(tree.block(b)).toString('base64'));
 }
 
-const verify = (bundle: EvidenceBundle, previous?: string): VerifyReport =>
-  verifyBundle(bundle, { pinnedKeys: [operator.verifierKey], previous });
 const checks = (report: VerifyReport): string[] => [...new Set(report.failures.map((f) => f.check))];
+
+/**
+ * Verifies the bundle as JSON, and also as lines checked in slices of one or two entries and of
+ * about seven (so most slices start mid-subtree and are folded on their own): each must reach
+ * the same verdict and, unless a line itself became unreadable, name the same checks.
+ */
+function verify(bundle: EvidenceBundle, previous?: string): VerifyReport {
+  const options = { pinnedKeys: [operator.verifierKey], previous };
+  const report = verifyBundle(bundle, options);
+  const lines = Buffer.from([...bundleLines(bundle)].join(''));
+  for (const sliceBytes of [1_000, 5_000]) {
+    const viaLines = verifyLines(lines, options, sliceBytes);
+    expect(viaLines.ok).toBe(report.ok);
+    if (!checks(viaLines).includes('line')) expect(checks(viaLines).sort()).toEqual(checks(report).sort());
+  }
+  return report;
+}
 const clone = (b: EvidenceBundle): EvidenceBundle => JSON.parse(JSON.stringify(b)) as EvidenceBundle;
 
 /** Rewrites a (v2) payload's event. */
@@ -173,6 +193,18 @@ describe('offline verifier: attack catalogue', () => {
     const report = verify(b);
     expect(checks(report)).toEqual(['root']);
     expect(report.failures[0].where).toBe('size 12');
+  });
+
+  it('deleted event: one entry removed, the others keeping their numbers', () => {
+    const b = clone(genuine);
+    b.entries.splice(3, 1);
+    expect(checks(verify(b))).toEqual(expect.arrayContaining(['entries', 'index', 'root', 'session-seq']));
+  });
+
+  it('renumbered entry: only its index changed, which is all that is reported', () => {
+    const b = clone(genuine);
+    b.entries[5].index = 50;
+    expect(verify(b).failures).toEqual([expect.objectContaining({ check: 'index', where: 'index 50' })]);
   });
 
   it('deleted event: one entry removed and the rest renumbered', () => {
@@ -266,5 +298,77 @@ describe('offline verifier: attack catalogue', () => {
 
   it('no pinned key: nothing is trusted', () => {
     expect(checks(verifyBundle(genuine, { pinnedKeys: [] }))).toContain('key');
+  });
+});
+
+describe('offline verifier: bundles as lines and files', () => {
+  const list = events(20);
+  const genuine = bundleOf(list, [5, 12, 20]);
+  const options = { pinnedKeys: [operator.verifierKey] };
+  const linesOf = (b: EvidenceBundle): string[] => [...bundleLines(b)].join('').split('\n');
+  const verifyText = (lines: string[]): VerifyReport => verifyLines(Buffer.from(lines.join('\n')), options, 2_000);
+
+  it('accepts a line written out again with other spacing, through its JSON', () => {
+    const lines = linesOf(genuine);
+    lines[4] = JSON.stringify(JSON.parse(lines[4]), null, 1).replace(/\n/g, ' ');
+    expect(verifyText(lines).failures).toEqual([]);
+  });
+
+  it('reads a line whose byte counts are off through its JSON: the counts only frame, the hashes decide', () => {
+    const lines = linesOf(genuine);
+    lines[4] = lines[4].replace(
+      /^\[(\d+),(\d+),/,
+      (_, index: string, size: string) => `[${index},${Number(size) + 1},`,
+    );
+    expect(verifyText(lines).failures).toEqual([]);
+    const tampered = linesOf(genuine);
+    tampered[4] = tampered[4].replace('"sql":"SELECT 3"', '"sql":"SELECT 9"');
+    expect(tampered[4]).not.toEqual(linesOf(genuine)[4]);
+    expect(verifyText(tampered).failures).toContainEqual(
+      expect.objectContaining({ check: 'payload', where: 'index 3' }),
+    );
+  });
+
+  it('names a line that is not an entry line at all', () => {
+    const lines = linesOf(genuine);
+    lines.splice(3, 0, 'not json');
+    const report = verifyText(lines);
+    expect(report.failures).toContainEqual(expect.objectContaining({ check: 'line' }));
+  });
+
+  it('verifies files in either format, matching a kept checkpoint by origin, and reports unreadable ones', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'verity-verify-'));
+    const json = path.join(dir, 'a.json');
+    const lines = path.join(dir, 'a.jsonl');
+    writeFileSync(json, JSON.stringify(genuine));
+    writeFileSync(lines, linesOf(genuine).join('\n'));
+    const tampered = clone(genuine);
+    tamper(tampered.entries[2], (e) => (e.data = { sql: 'DROP TABLE audit' }));
+    const bad = path.join(dir, 'bad.jsonl');
+    writeFileSync(bad, linesOf(tampered).join('\n'));
+    const kept = genuine.checkpoints[0];
+    const results = await verifyFiles(
+      [json, lines, bad, path.join(dir, 'missing.json')],
+      {
+        ...options,
+        previous: [kept],
+      },
+      0,
+    );
+    expect(results.map((r) => (r.unreadable === undefined ? r.report.ok : 'unreadable'))).toEqual([
+      true,
+      true,
+      false,
+      'unreadable',
+    ]);
+    const third = results[2];
+    expect(third.unreadable === undefined && third.report.failures).toContainEqual(
+      expect.objectContaining({ check: 'payload', where: 'index 2' }),
+    );
+    const forged = bundleOf(list, [5, 12, 20], key().privateKey);
+    const other = path.join(dir, 'other.jsonl');
+    writeFileSync(other, linesOf(forged).join('\n'));
+    const [alone] = await verifyFiles([other], { ...options, previous: [] }, 0);
+    expect(alone.unreadable === undefined && checks(alone.report)).toContain('signature');
   });
 });

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
-import { canonicalJson } from '@verity/contracts';
+import canonicalize from 'canonicalize';
 import {
+  blocksOf,
   Checkpoint,
   CompactRange,
   leafHash,
@@ -10,7 +11,7 @@ import {
   parseVerifierKey,
   verifyConsistency,
 } from '@verity/merkle';
-import { BUNDLE_FORMAT, BUNDLE_FORMAT_V1, EvidenceBundle } from './evidence-bundle';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_LINES, BUNDLE_FORMAT_V1, EvidenceBundle } from './evidence-bundle';
 
 export interface Failure {
   /** Which check failed: signature, fork, consistency, root, entry, payload, event-id, session-seq, ... */
@@ -50,6 +51,44 @@ interface EntryRecord {
   payloadSize: number;
 }
 
+/** An entry as the verifier reads it: the committed text of the entry and its payload (v1: an object). */
+export interface RawEntry {
+  index: number;
+  entry: string;
+  payload: string | object | undefined;
+}
+
+/** The bundle without its entries: what the sequential checks start from. */
+export type BundleHeader = Omit<EvidenceBundle, 'entries'>;
+
+/**
+ * What the per-entry checks (which need no other entry, so they run on any slice of the entries,
+ * on any thread) hand on to the sequential ones: the leaf hashes, the leaves already folded into
+ * subtrees, and the ids the uniqueness and sequence checks need. Plain arrays and byte arrays,
+ * so it crosses to another thread cheaply.
+ */
+export interface CheckedEntries {
+  indices: number[];
+  /** 32 bytes per entry. */
+  leaves: Uint8Array;
+  /** null where the entry could not be read. */
+  eventIds: Array<string | null>;
+  sessionIds: Array<string | null>;
+  sessionSeqs: number[];
+  failures: Failure[];
+  /** The leaves as complete aligned subtrees, had they sat at positions start, start + 1, … */
+  folded?: Folded;
+}
+
+/**
+ * Leaves folded from tree position `start` on: per segment (cut where a root is to be checked),
+ * the hashes of its complete aligned subtrees, left to right.
+ */
+export interface Folded {
+  start: number;
+  segments: Array<{ end: number; levels: number[]; hashes: Uint8Array }>;
+}
+
 /**
  * Checks an evidence bundle offline: checkpoint signatures against pinned keys, no two
  * checkpoints of one size with different roots, consistency between consecutive checkpoints
@@ -57,117 +96,249 @@ interface EntryRecord {
  * canonical form, leaf and payload digest, unique event ids and gap-free session sequences.
  */
 export function verifyBundle(bundle: EvidenceBundle, options: VerifyOptions): VerifyReport {
-  const failures: Failure[] = [];
-  const fail = (check: string, where: string, message: string): void => {
-    failures.push({ check, where, message });
-  };
-  const m = bundle.manifest;
-  if (m?.format !== BUNDLE_FORMAT && m?.format !== BUNDLE_FORMAT_V1) {
-    fail('format', 'manifest', `not a ${BUNDLE_FORMAT} (or v1) bundle`);
-  }
-  const origin = m?.origin;
-  const verifiers = pinned(options.pinnedKeys, fail);
+  const verifier = new BundleVerifier(bundle, options);
+  const from = bundle.manifest?.from;
+  verifier.add(checkEntries(bundle.entries ?? [], verifier.origin, { start: from, cuts: verifier.cuts }));
+  return verifier.finish();
+}
 
-  // Checkpoints: signed by a pinned key, of this origin, ordered, no fork.
-  const signed: Signed[] = [];
-  (bundle.checkpoints ?? []).forEach((note, i) => {
-    const c = openCheckpoint(note, verifiers, `checkpoint #${i}`, fail);
-    if (!c) return;
-    if (c.origin !== origin) fail('origin', c.at, `checkpoint of origin ${c.origin}, bundle is ${origin}`);
-    signed.push(c);
+/**
+ * The per-entry checks of a slice of a bundle's entries (see CheckedEntries); with `fold`, also
+ * folds the leaves into subtrees from position `fold.start`, cut at the sizes in `fold.cuts`.
+ */
+export function checkEntries(
+  entries: readonly RawEntry[],
+  origin: string,
+  fold?: { start: number; cuts: readonly number[] },
+): CheckedEntries {
+  const out: CheckedEntries = {
+    indices: new Array<number>(entries.length),
+    leaves: new Uint8Array(32 * entries.length),
+    eventIds: new Array<string | null>(entries.length),
+    sessionIds: new Array<string | null>(entries.length),
+    sessionSeqs: new Array<number>(entries.length),
+    failures: [],
+  };
+  const fail = (check: string, where: string, message: string): void => {
+    out.failures.push({ check, where, message });
+  };
+  entries.forEach((e, i) => {
+    const record = checkEntry(e.entry, e.payload, origin, e.index, fail);
+    out.indices[i] = e.index;
+    out.leaves.set(leafHash(e.entry), 32 * i);
+    out.eventIds[i] = record?.eventId ?? null;
+    out.sessionIds[i] = record?.sessionId ?? null;
+    out.sessionSeqs[i] = record?.sessionSeq ?? 0;
   });
-  signed.sort((a, b) => a.size - b.size);
-  const bySize = new Map<number, Signed>();
-  for (const c of signed) {
-    const other = bySize.get(c.size);
-    if (other && !other.root.equals(c.root)) {
-      fail('fork', `size ${c.size}`, 'two signed checkpoints of the same size with different roots: the log forked');
-    }
-    bySize.set(c.size, c);
+  if (fold && Number.isSafeInteger(fold.start) && fold.start >= 0) {
+    out.folded = foldLeaves(out.leaves, fold.start, fold.cuts);
   }
-  const distinct = [...bySize.values()];
-  const proofs = new Map((bundle.consistency ?? []).map((p) => [`${p.size1}-${p.size2}`, p]));
-  const consistent = (a: Signed, b: Signed, what: string): void => {
+  return out;
+}
+
+function foldLeaves(leaves: Uint8Array, start: number, cuts: readonly number[]): Folded {
+  const end = start + leaves.length / 32;
+  const leaf = (position: number): Uint8Array => leaves.subarray(32 * (position - start), 32 * (position - start + 1));
+  const segments: Folded['segments'] = [];
+  let from = start;
+  const inside = [...new Set(cuts)].filter((c) => c > start && c < end).sort((a, b) => a - b);
+  for (const to of [...inside, end]) {
+    const blocks = blocksOf({ start: from, end: to });
+    const hashes = new Uint8Array(32 * blocks.length);
+    blocks.forEach((b, k) => {
+      const span = 2 ** b.level;
+      const subtree = new CompactRange();
+      for (let p = b.index * span; p < (b.index + 1) * span; p++) subtree.append(leaf(p));
+      hashes.set(subtree.root(), 32 * k);
+    });
+    segments.push({ end: to, levels: blocks.map((b) => b.level), hashes });
+    from = to;
+  }
+  return { start, segments };
+}
+
+/**
+ * The checks that need the whole bundle in order: checkpoints (on construction), then the
+ * entries' checked slices in index order (`add`), then the totals and the kept checkpoint
+ * (`finish`).
+ */
+export class BundleVerifier {
+  private readonly failures: Failure[] = [];
+  private readonly m: BundleHeader['manifest'];
+  private readonly bySize = new Map<number, Signed>();
+  private readonly last: Signed | undefined;
+  private readonly kept: Signed | undefined;
+  private readonly range: CompactRange | undefined;
+  private readonly seenIds = new Set<string>();
+  private readonly nextSeq = new Map<string, number>();
+  private readonly proofs: Map<string, BundleHeader['consistency'][number]>;
+  private readonly verifiers: NoteVerifier[];
+  private count = 0;
+  private checkpointCount = 0;
+
+  constructor(header: BundleHeader, options: VerifyOptions) {
+    const m = (this.m = header.manifest);
+    if (m?.format !== BUNDLE_FORMAT && m?.format !== BUNDLE_FORMAT_V1 && m?.format !== BUNDLE_FORMAT_LINES) {
+      this.fail('format', 'manifest', `not a ${BUNDLE_FORMAT} (or v1, or lines) bundle`);
+    }
+    this.verifiers = pinned(options.pinnedKeys, this.fail);
+
+    // Checkpoints: signed by a pinned key, of this origin, ordered, no fork.
+    const signed: Signed[] = [];
+    (header.checkpoints ?? []).forEach((note, i) => {
+      const c = this.open(note, `checkpoint #${i}`);
+      if (!c) return;
+      if (c.origin !== this.origin)
+        this.fail('origin', c.at, `checkpoint of origin ${c.origin}, bundle is ${this.origin}`);
+      signed.push(c);
+    });
+    this.checkpointCount = signed.length;
+    signed.sort((a, b) => a.size - b.size);
+    for (const c of signed) {
+      const other = this.bySize.get(c.size);
+      if (other && !other.root.equals(c.root)) {
+        this.fail(
+          'fork',
+          `size ${c.size}`,
+          'two signed checkpoints of the same size with different roots: the log forked',
+        );
+      }
+      this.bySize.set(c.size, c);
+    }
+    const distinct = [...this.bySize.values()];
+    this.proofs = new Map((header.consistency ?? []).map((p) => [`${p.size1}-${p.size2}`, p]));
+    for (let i = 1; i < distinct.length; i++) this.consistent(distinct[i - 1], distinct[i], 'consecutive checkpoints');
+    this.last = distinct[distinct.length - 1];
+    if (!this.last || this.last.size !== m?.to) {
+      this.fail('range', `to ${m?.to}`, 'the bundle does not end at a signed checkpoint');
+    }
+
+    try {
+      this.range = new CompactRange(
+        m.from,
+        (header.frontier ?? []).map((h) => Buffer.from(h, 'base64')),
+      );
+    } catch (err) {
+      this.fail('frontier', `size ${m?.from}`, (err as Error).message);
+    }
+    if (options.previous !== undefined) {
+      this.kept = this.open(options.previous, 'previous checkpoint');
+      if (this.kept && this.kept.origin !== this.origin) {
+        this.fail('origin', this.kept.at, `kept checkpoint is of origin ${this.kept.origin}`);
+      }
+    }
+    this.checkRoot(m?.from);
+  }
+
+  get origin(): string {
+    return this.m?.origin;
+  }
+
+  /** Tree sizes where a root is checked: every signed checkpoint's and the kept one's. */
+  get cuts(): number[] {
+    return [...this.bySize.keys(), ...(this.kept ? [this.kept.size] : [])];
+  }
+
+  /** The next slice of checked entries, in index order. */
+  add(checked: CheckedEntries): void {
+    const m = this.m;
+    this.failures.push(...checked.failures);
+    const start = m.from + this.count;
+    const range = this.range;
+    // Subtrees folded from where this slice really starts count as its leaves appended one by one.
+    const folded = checked.folded?.start === start ? checked.folded : undefined;
+    if (range && folded) {
+      for (const { end, levels, hashes } of folded.segments) {
+        levels.forEach((level, k) => range.appendBlock(level, hashes.subarray(32 * k, 32 * k + 32)));
+        this.checkRoot(end);
+      }
+    }
+    for (let i = 0; i < checked.indices.length; i++) {
+      const index = checked.indices[i];
+      const position = start + i;
+      if (index !== position) this.fail('index', `index ${index}`, `expected index ${position}`);
+      if (range && !folded) {
+        range.append(checked.leaves.subarray(32 * i, 32 * i + 32));
+        this.checkRoot(position + 1);
+      }
+      const eventId = checked.eventIds[i];
+      const sessionId = checked.sessionIds[i];
+      if (eventId === null || sessionId === null) continue;
+      if (this.seenIds.has(eventId)) this.fail('event-id', `index ${index}`, `event ${eventId} appears twice`);
+      this.seenIds.add(eventId);
+      const seq = checked.sessionSeqs[i];
+      const expected = this.nextSeq.get(sessionId) ?? (m.from === 0 ? 0 : seq);
+      if (seq !== expected) {
+        this.fail('session-seq', `index ${index}`, `session ${sessionId}: sequence ${seq}, expected ${expected}`);
+      }
+      this.nextSeq.set(sessionId, Math.max(expected, seq) + 1);
+    }
+    this.count += checked.indices.length;
+  }
+
+  finish(): VerifyReport {
+    const m = this.m;
+    const expected = (m?.to ?? 0) - (m?.from ?? 0);
+    if (this.count !== expected) {
+      this.fail('entries', `${m?.from}..${m?.to}`, `expected ${expected} entries, found ${this.count}`);
+    }
+    // A checkpoint the auditor kept from before must be extended by this bundle's last one.
+    const { kept, last } = this;
+    if (kept && last) {
+      if (kept.size > last.size) {
+        this.fail(
+          'truncation',
+          kept.at,
+          `the log was ${kept.size} entries long before, the bundle ends at ${last.size}`,
+        );
+      } else if (kept.size < m.from) {
+        const same = this.bySize.get(kept.size);
+        if (same && !same.root.equals(kept.root))
+          this.fail('fork', kept.at, "kept checkpoint differs from the bundle's");
+        else if (!same) this.consistent(kept, last, 'the kept checkpoint');
+      }
+    }
+    const failures = this.failures;
+    return { ok: failures.length === 0, failures, entries: this.count, checkpoints: this.checkpointCount };
+  }
+
+  private readonly fail = (check: string, where: string, message: string): void => {
+    this.failures.push({ check, where, message });
+  };
+
+  private open(note: string, at: string): Signed | undefined {
+    return openCheckpoint(note, this.verifiers, at, this.fail);
+  }
+
+  private consistent(a: Signed, b: Signed, what: string): void {
     if (a.size === 0) return;
-    const p = proofs.get(`${a.size}-${b.size}`);
-    if (!p) return fail('consistency', `${a.size} -> ${b.size}`, `no consistency proof for ${what}`);
+    const p = this.proofs.get(`${a.size}-${b.size}`);
+    if (!p) return this.fail('consistency', `${a.size} -> ${b.size}`, `no consistency proof for ${what}`);
     const hashes = p.hashes.map((h) => Buffer.from(h, 'base64'));
     if (!verifyConsistency(a.size, b.size, a.root, b.root, hashes)) {
-      fail('consistency', `${a.size} -> ${b.size}`, `${what}: the later checkpoint does not extend the earlier one`);
+      this.fail(
+        'consistency',
+        `${a.size} -> ${b.size}`,
+        `${what}: the later checkpoint does not extend the earlier one`,
+      );
     }
-  };
-  for (let i = 1; i < distinct.length; i++) consistent(distinct[i - 1], distinct[i], 'consecutive checkpoints');
+  }
 
-  const last = distinct[distinct.length - 1];
-  if (!last || last.size !== m?.to) fail('range', `to ${m?.to}`, 'the bundle does not end at a signed checkpoint');
-
-  // Entries: canonical, hashed as leaves, payload committed, in index order; roots recomputed.
-  const entries = bundle.entries ?? [];
-  if (entries.length !== (m?.to ?? 0) - (m?.from ?? 0)) {
-    fail(
-      'entries',
-      `${m?.from}..${m?.to}`,
-      `expected ${(m?.to ?? 0) - (m?.from ?? 0)} entries, found ${entries.length}`,
-    );
-  }
-  let range: CompactRange | undefined;
-  try {
-    range = new CompactRange(
-      m.from,
-      (bundle.frontier ?? []).map((h) => Buffer.from(h, 'base64')),
-    );
-  } catch (err) {
-    fail('frontier', `size ${m?.from}`, (err as Error).message);
-  }
-  let kept: Signed | undefined;
-  if (options.previous !== undefined) {
-    kept = openCheckpoint(options.previous, verifiers, 'previous checkpoint', fail);
-    if (kept && kept.origin !== origin) fail('origin', kept.at, `kept checkpoint is of origin ${kept.origin}`);
-  }
-  const checkRoot = (size: number): void => {
+  private checkRoot(size: number): void {
+    const { range, kept } = this;
     if (!range) return;
-    const c = bySize.get(size);
+    const c = this.bySize.get(size);
     if (c && !range.root().equals(c.root)) {
-      fail(
+      this.fail(
         'root',
         `size ${size}`,
         'the entries do not hash to the signed root (altered, missing, inserted or reordered)',
       );
     }
     if (kept && kept.size === size && !range.root().equals(kept.root)) {
-      fail('fork', kept.at, `the log of size ${size} differs from the checkpoint the auditor kept`);
-    }
-  };
-  checkRoot(m?.from);
-  const seenIds = new Set<string>();
-  const nextSeq = new Map<string, number>();
-  entries.forEach((e, i) => {
-    const where = `index ${e.index}`;
-    if (e.index !== m.from + i) fail('index', where, `expected index ${m.from + i}`);
-    const record = checkEntry(e.entry, e.payload, origin, where, fail);
-    range?.append(leafHash(e.entry));
-    checkRoot(m.from + i + 1);
-    if (!record) return;
-    if (seenIds.has(record.eventId)) fail('event-id', where, `event ${record.eventId} appears twice`);
-    seenIds.add(record.eventId);
-    const expected = nextSeq.get(record.sessionId) ?? (m.from === 0 ? 0 : record.sessionSeq);
-    if (record.sessionSeq !== expected) {
-      fail('session-seq', where, `session ${record.sessionId}: sequence ${record.sessionSeq}, expected ${expected}`);
-    }
-    nextSeq.set(record.sessionId, Math.max(expected, record.sessionSeq) + 1);
-  });
-
-  // A checkpoint the auditor kept from before must be extended by this bundle's last one.
-  if (kept && last) {
-    if (kept.size > last.size) {
-      fail('truncation', kept.at, `the log was ${kept.size} entries long before, the bundle ends at ${last.size}`);
-    } else if (kept.size < m.from) {
-      const same = bySize.get(kept.size);
-      if (same && !same.root.equals(kept.root)) fail('fork', kept.at, "kept checkpoint differs from the bundle's");
-      else if (!same) consistent(kept, last, 'the kept checkpoint');
+      this.fail('fork', kept.at, `the log of size ${size} differs from the checkpoint the auditor kept`);
     }
   }
-  return { ok: failures.length === 0, failures, entries: entries.length, checkpoints: signed.length };
 }
 
 function pinned(keys: string[], fail: (c: string, w: string, m: string) => void): NoteVerifier[] {
@@ -228,7 +399,7 @@ function readEntry(text: string): EntryRecord {
     if (Number.isSafeInteger(record.payloadSize) && Number.isSafeInteger(record.sessionSeq)) return record;
   }
   const record = JSON.parse(text) as EntryRecord;
-  if (typeof record !== 'object' || record === null || canonicalJson(record) !== text) {
+  if (typeof record !== 'object' || record === null || canonicalize(record) !== text) {
     throw new Error('entry is not in RFC 8785 canonical form');
   }
   return record;
@@ -236,20 +407,22 @@ function readEntry(text: string): EntryRecord {
 
 function checkEntry(
   text: string,
-  payload: string | object | undefined,
+  payload: RawEntry['payload'],
   origin: string,
-  where: string,
-  fail: (c: string, w: string, m: string) => void,
+  index: number,
+  report: (c: string, w: string, m: string) => void,
 ): EntryRecord | undefined {
+  // The place is only spelt out when something fails.
+  const fail = (check: string, message: string): void => report(check, `index ${index}`, message);
   let record: EntryRecord;
   try {
     record = readEntry(text);
   } catch (err) {
-    fail('entry', where, `unreadable entry: ${(err as Error).message}`);
+    fail('entry', `unreadable entry: ${(err as Error).message}`);
     return undefined;
   }
-  if (record.origin !== origin) fail('entry', where, `entry of origin ${record.origin}`);
-  // v2: the committed bytes themselves are digested; v1: the object is canonicalised first.
+  if (record.origin !== origin) fail('entry', `entry of origin ${record.origin}`);
+  // v2 and lines: the committed bytes themselves are digested; v1: the object is canonicalised first.
   let bytes: string;
   let event: Record<string, unknown>;
   try {
@@ -257,11 +430,11 @@ function checkEntry(
       bytes = payload;
       event = JSON.parse(payload) as Record<string, unknown>;
     } else if (typeof payload === 'object' && payload !== null) {
-      bytes = canonicalJson(payload);
+      bytes = canonicalize(payload) as string;
       event = payload as Record<string, unknown>;
     } else throw new Error('payload missing');
   } catch (err) {
-    fail('payload', where, `unreadable payload: ${(err as Error).message}`);
+    fail('payload', `unreadable payload: ${(err as Error).message}`);
     return record;
   }
   // crypto.hash digests a string as its UTF-8 bytes.
@@ -269,10 +442,10 @@ function checkEntry(
     Buffer.byteLength(bytes, 'utf8') !== record.payloadSize ||
     hash('sha256', bytes, 'hex') !== record.payloadSha256
   ) {
-    fail('payload', where, 'payload does not match the digest in its entry');
+    fail('payload', 'payload does not match the digest in its entry');
   }
   if (event?.id !== record.eventId || event?.type !== record.eventType || event?.sessionid !== record.sessionId) {
-    fail('payload', where, 'payload id, type or session differ from its entry');
+    fail('payload', 'payload id, type or session differ from its entry');
   }
   return record;
 }

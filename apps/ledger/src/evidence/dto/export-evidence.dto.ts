@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ShardQuery } from '../../shards/dto/shard-query.dto';
 
 export class ExportEvidenceQuery extends ShardQuery {
@@ -11,4 +11,7 @@ export class ExportEvidenceQuery extends ShardQuery {
 
   /** Also prove consistency from this earlier tree size (one the auditor kept a checkpoint of). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) since?: number;
+
+  /** `json` (default): one JSON document; `lines`: one line per entry, see bundle-lines.ts. */
+  @IsOptional() @IsIn(['json', 'lines']) format?: 'json' | 'lines';
 }
