@@ -3,8 +3,8 @@
  * must hold every produced event exactly once, and each shard's evidence export must pass the
  * offline verifier (`scripts/verify.mjs`, run as its own process).
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ActionDenied, ActorV1, createEvent, EventEnvelope, LEDGERED_EVENTS, newId } from '@verity/contracts';
@@ -183,22 +183,43 @@ describe('ledger crash under load', () => {
     for (const { shard } of shards) {
       const signed = await fetch(`${base}/v1/ledger/checkpoint?shard=${shard}`, { method: 'POST' });
       expect(signed.status).toBe(200);
-      const res = await fetch(`${base}/v1/ledger/evidence?shard=${shard}`);
+      // Shard 0 as one JSON document, the others as lines (checked by the verifier's worker threads).
+      const lines = shard > 0;
+      const res = await fetch(`${base}/v1/ledger/evidence?shard=${shard}${lines ? '&format=lines' : ''}`);
       expect(res.status).toBe(200);
-      const bundle = (await res.json()) as { manifest: { to: number }; entries: Array<{ index: number }> };
-      expect(bundle.entries.map((e) => e.index)).toEqual(Array.from({ length: bundle.manifest.to }, (_, i) => i));
-      total += bundle.entries.length;
-      files.push(path.join(home, `bundle-${shard}.json`));
-      writeFileSync(files[files.length - 1], JSON.stringify(bundle));
+      const text = await res.text();
+      const indices = lines
+        ? text
+            .trimEnd()
+            .split('\n')
+            .slice(1)
+            .map((line) => (JSON.parse(line) as number[])[0])
+        : (JSON.parse(text) as { entries: Array<{ index: number }> }).entries.map((e) => e.index);
+      expect(indices).toEqual(Array.from({ length: indices.length }, (_, i) => i));
+      total += indices.length;
+      files.push(path.join(home, `bundle-${shard}.${lines ? 'jsonl' : 'json'}`));
+      writeFileSync(files[files.length - 1], text);
     }
-    expect(shards.length).toBeGreaterThan(0);
+    expect(shards.length).toBeGreaterThan(1);
     // One verifier run over every shard's bundle; it exits non-zero if any check of any bundle fails.
-    const verdict = execFileSync(
-      process.execPath,
-      [path.join(REPO_ROOT, 'scripts/verify.mjs'), ...files, '--key-file', keyFile],
-      { encoding: 'utf8' },
-    );
-    expect(verdict.trim().split('\n')).toEqual(files.map(() => expect.stringMatching(/^OK /)));
+    const verify = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/verify.mjs'), ...args, '--key-file', keyFile], {
+        encoding: 'utf8',
+      });
+    const verdict = verify(...files);
+    expect(verdict.status).toBe(0);
+    expect(verdict.stdout.trim().split('\n')).toEqual(files.map(() => expect.stringMatching(/^OK /)));
+    // One payload changed in the last shard's lines: exit 1, naming the entry and the file.
+    const last = files[files.length - 1];
+    const tampered = path.join(home, 'tampered.jsonl');
+    const genuine = readFileSync(last, 'utf8');
+    const altered = genuine.replace(/"reasons":\["crash test (\d+)"\]/, '"reasons":["crash test $1 (edited)"]');
+    expect(altered).not.toEqual(genuine);
+    writeFileSync(tampered, altered);
+    const failed = verify(files[0], tampered);
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toMatch(/^FAIL payload at index \d+: payload does not match the digest in its entry$/m);
+    expect(failed.stdout).toContain(`[${tampered}]`);
     expect(total).toBe(await ledgered());
     expect(total).toBeGreaterThanOrEqual(events.length);
   });

@@ -16,8 +16,9 @@ import { bootstrapService } from '@verity/platform';
 import { actionRequestedEvent, useTestEnvironment, waitFor } from '@verity/testing';
 import { DataSource } from 'typeorm';
 import { EntriesService } from '../src/entries/entries.service';
-import { EvidenceBundle } from '../src/evidence/evidence-bundle';
+import { BUNDLE_FORMAT_LINES, EvidenceBundle } from '../src/evidence/evidence-bundle';
 import { verifyBundle } from '../src/evidence/verify-bundle';
+import { verifyLines } from '../src/evidence/verify-files';
 import { LEDGER_APP, LedgerModule } from '../src/ledger.module';
 
 // A log of its own (unique origin, appends in-process, no consumer group) so its sizes and roots
@@ -153,6 +154,28 @@ describe('ledger checkpoints, proofs and evidence (real PostgreSQL)', () => {
     expect(verifyBundle(tampered, { pinnedKeys: [key] }).failures).toContainEqual(
       expect.objectContaining({ check: 'payload', where: 'index 3' }),
     );
+  });
+
+  it('exports the same evidence as lines, which the verifier accepts and which carries the committed bytes', async () => {
+    const key = (await call<{ verifierKey: string }>('GET', '/v1/ledger/public-key')).body.verifierKey;
+    const whole = (await call<EvidenceBundle>('GET', '/v1/ledger/evidence?to=35')).body;
+    const res = await fetch(`${base}/v1/ledger/evidence?to=35&format=lines`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/jsonl/);
+    const text = await res.text();
+    const [header, ...lines] = text.trimEnd().split('\n');
+    expect(JSON.parse(header)).toMatchObject({ manifest: { format: BUNDLE_FORMAT_LINES, from: 0, to: 35 } });
+    expect(lines.map((l) => JSON.parse(l) as unknown[])).toEqual(
+      whole.entries.map((e) => [
+        e.index,
+        Buffer.byteLength(e.entry),
+        Buffer.byteLength(e.payload as string),
+        JSON.parse(e.entry),
+        JSON.parse(e.payload as string),
+      ]),
+    );
+    expect(verifyLines(Buffer.from(text), { pinnedKeys: [key] }).failures).toEqual([]);
+    expect((await fetch(`${base}/v1/ledger/evidence?format=xml`)).status).toBe(400);
   });
 
   it('serves the log through the C2SP tlog-tiles read API', async () => {

@@ -44,10 +44,12 @@ export async function verifyFiles(
   options: FileVerifyOptions,
   threads = availableParallelism(),
 ): Promise<FileResult[]> {
-  const pool = threads > 0 ? new CheckPool(threads) : undefined;
+  // Started with the first lines bundle: JSON bundles do not need it.
+  let pool: CheckPool | undefined;
+  const workers = (): CheckPool | undefined => (threads > 0 ? (pool ??= new CheckPool(threads)) : undefined);
   try {
     const results: FileResult[] = [];
-    for (const file of files) results.push(await verifyFile(file, options, files.length === 1, pool));
+    for (const file of files) results.push(await verifyFile(file, options, files.length === 1, workers));
     return results;
   } finally {
     await pool?.close();
@@ -58,7 +60,7 @@ async function verifyFile(
   file: string,
   options: FileVerifyOptions,
   single: boolean,
-  pool: CheckPool | undefined,
+  workers: () => CheckPool | undefined,
 ): Promise<FileResult> {
   const started = process.hrtime.bigint();
   // A kept checkpoint is the one of the bundle's origin; with exactly one bundle and one kept
@@ -79,6 +81,7 @@ async function verifyFile(
   if (lines) {
     manifest = lines.header.manifest ?? {};
     const checks = { ...options, previous: keptFor(String(manifest.origin)) };
+    const pool = workers();
     report = pool ? await pool.verify(bytes, lines, checks) : verifyLines(bytes, checks);
   } else {
     let bundle: EvidenceBundle;
