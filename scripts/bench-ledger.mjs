@@ -13,12 +13,15 @@
 //     topics first, then the ledger's own batch consumer (EntriesConsumer: a fresh group whose
 //     stored offsets start at the topics' ends, one transaction per batch, contract validation,
 //     LedgerAppended announcements) timed until all are in;
-//  4. offline verification (the verifier of `npm run verify`) of an evidence bundle of one shard's
-//     entries, without and with parsing the bundle's JSON text;
+//  4. offline verification of the evidence of the logs of step 1 (each shard's bundle, as lines and
+//     as JSON): `npm run verify` as a whole process, and verifyFiles (what it runs) in process;
 //  5. inclusion proof latency read from the stored tree once the log holds --proof-size entries
 //     (the log is grown to that size first, which takes a while at 1M).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { ensureBuilt } from './build-once.mjs';
@@ -53,7 +56,6 @@ const { TreeService } = require('../dist/apps/ledger/src/tree/tree.service.js');
 const { EvidenceService } = require('../dist/apps/ledger/src/evidence/evidence.service.js');
 const { CheckpointsRepository } = require('../dist/apps/ledger/src/checkpoints/checkpoints.repository.js');
 const { CheckpointsService } = require('../dist/apps/ledger/src/checkpoints/checkpoints.service.js');
-const { verifyBundle } = require('../dist/apps/ledger/src/evidence/verify-bundle.js');
 const { verifyInclusion } = require('../dist/libs/merkle/src/index.js');
 const { v7: uuidv7 } = require('uuid');
 
@@ -274,29 +276,58 @@ async function kafkaRun(count) {
   );
 }
 
-// 3. offline verification of an evidence bundle of those entries
-await checkpoints.sign();
-const bundle = await evidence.export(0, { from: 0 });
-const bundleJson = JSON.stringify(bundle);
-let best = { verify: Infinity, parse: Infinity };
-let report;
-for (let round = 0; round < 3; round++) {
-  const parseStarted = performance.now();
-  const parsed = JSON.parse(bundleJson);
-  const verifyStarted = performance.now();
-  report = verifyBundle(parsed, { pinnedKeys: [checkpoints.key.verifierKey] });
-  const done = performance.now();
-  if (!report.ok) throw new Error(`bundle did not verify: ${JSON.stringify(report.failures.slice(0, 3))}`);
-  best = {
-    verify: Math.min(best.verify, (done - verifyStarted) / 1000),
-    parse: Math.min(best.parse, (verifyStarted - parseStarted) / 1000),
-  };
+// 3. offline verification of the evidence of those logs: shard 0 (EVENTS entries) and the SHARDS
+// shard logs (EVENTS entries together), signed and exported the way GET /v1/ledger/evidence does.
+const { bundleLines } = require('../dist/apps/ledger/src/evidence/bundle-lines.js');
+const { verifyFiles } = require('../dist/apps/ledger/src/evidence/verify-files.js');
+const { shardOrigin } = require('../dist/apps/ledger/src/shards/shard.js');
+const shardsToExport = SHARDS > 1 ? Array.from({ length: SHARDS + 1 }, (_, s) => s) : [0];
+const dir = mkdtempSync(path.join(os.tmpdir(), 'verity-bench-evidence-'));
+const keyFile = path.join(dir, 'ledger.key');
+writeFileSync(keyFile, checkpoints.key.verifierKey);
+const files = { json: [], lines: [] };
+for (const shard of shardsToExport) {
+  await checkpoints.sign(shardOrigin(origin, shard));
+  const bundle = await evidence.export(shard, { from: 0 });
+  files.json.push(path.join(dir, `shard-${shard}.json`));
+  writeFileSync(files.json.at(-1), JSON.stringify(bundle));
+  files.lines.push(path.join(dir, `shard-${shard}.jsonl`));
+  writeFileSync(files.lines.at(-1), [...bundleLines(bundle)].join(''));
 }
+const entriesIn = (results) => results.reduce((n, r) => n + (r.report?.ok ? r.report.entries : NaN), 0);
+/** Best of 3 runs of `run`, which resolves to the entries it verified. */
+async function best(run) {
+  let seconds = Infinity;
+  let entries = 0;
+  for (let round = 0; round < 3; round++) {
+    const started = performance.now();
+    entries = await run();
+    seconds = Math.min(seconds, (performance.now() - started) / 1000);
+  }
+  if (!Number.isFinite(entries) || entries === 0) throw new Error('a bundle did not verify');
+  return `${entries} entries in ${seconds.toFixed(3)} s = ${(entries / seconds).toFixed(0)} entries/s`;
+}
+const options = { pinnedKeys: [checkpoints.key.verifierKey], previous: [] };
+/** The whole CLI as an auditor runs it: a fresh process (start-up, worker threads, reading files). */
+const cli = (list) => () => {
+  const out = execFileSync(process.execPath, ['scripts/verify.mjs', ...list, '--key-file', keyFile], {
+    encoding: 'utf8',
+  });
+  return [...out.matchAll(/^OK .*\((\d+) entries,/gm)].reduce((n, m) => n + Number(m[1]), 0);
+};
 console.log(
-  `offline verification: ${report.entries} entries in ${best.verify.toFixed(2)} s = ${(report.entries / best.verify).toFixed(0)} entries/s; ` +
-    `with parsing the bundle's JSON: ${(report.entries / (best.verify + best.parse)).toFixed(0)} entries/s ` +
-    `(bundle ${(bundleJson.length / 2 ** 20).toFixed(1)} MiB; best of 3)`,
+  `offline verification (best of 3 each; bundles of ${shardsToExport.length} shard logs, ${2 * EVENTS} entries):`,
 );
+console.log(`  lines bundles, npm run verify (whole process): ${await best(cli(files.lines))}`);
+console.log(
+  `  lines bundles, in process (${os.availableParallelism()} worker threads): ${await best(async () => entriesIn(await verifyFiles(files.lines, options)))}`,
+);
+console.log(`  JSON bundles, npm run verify (whole process): ${await best(cli(files.json))}`);
+console.log(
+  `  JSON bundles, in process (one thread): ${await best(async () => entriesIn(await verifyFiles(files.json, options)))}`,
+);
+if (!process.env.KEEP) rmSync(dir, { recursive: true });
+else console.log(dir);
 
 // 4. inclusion proof latency at --proof-size entries. The append path was measured above; to
 // reach 1M entries in minutes the log is grown with set-based INSERTs of small synthetic entries

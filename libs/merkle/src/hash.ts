@@ -32,3 +32,24 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   scratch.set(right, 1 + HASH_SIZE);
   return hash('sha256', scratch, 'buffer');
 }
+
+/**
+ * The hash of a complete subtree from its 2^k leaf hashes, stored back to back (32 bytes each):
+ * what appending them one by one yields, reduced level by level in one working buffer.
+ */
+export function subtreeHash(leaves: Uint8Array): Buffer {
+  let count = leaves.length / HASH_SIZE;
+  if (count < 1 || !Number.isInteger(Math.log2(count))) {
+    throw new RangeError(`a complete subtree has 2^k leaves, not ${count}`);
+  }
+  const work = Buffer.from(leaves);
+  const input = Buffer.allocUnsafe(1 + 2 * HASH_SIZE);
+  input[0] = NODE_PREFIX[0];
+  for (; count > 1; count /= 2) {
+    for (let i = 0; i < count / 2; i++) {
+      work.copy(input, 1, 2 * HASH_SIZE * i, 2 * HASH_SIZE * (i + 1));
+      work.set(hash('sha256', input, 'buffer'), HASH_SIZE * i);
+    }
+  }
+  return work.subarray(0, HASH_SIZE);
+}

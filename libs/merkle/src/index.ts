@@ -1,4 +1,4 @@
-export { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash } from './hash';
+export { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash, subtreeHash } from './hash';
 export { Block, blocksCompletedBy, blocksOf, consistencyRanges, inclusionRanges, Range, splitPoint } from './ranges';
 export { CompactRange } from './compact-range';
 export { BlockReader, foldBlocks, MerkleTree, rangeHash, rootOf } from './tree';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { leafHash, nodeHash } from './hash';
+import { leafHash, nodeHash, subtreeHash } from './hash';
 import { CompactRange } from './compact-range';
 import { blocksCompletedBy, blocksOf } from './ranges';
 import { MerkleTree, rootOf } from './tree';
@@ -140,6 +140,12 @@ describe('CompactRange', () => {
         }
       }),
     );
+    for (const level of [0, 1, 3, 6]) {
+      const block = { level, index: 1 };
+      const span = 2 ** level;
+      expect(subtreeHash(Buffer.concat(leaves.slice(span, 2 * span))).equals(tree.block(block) as Buffer)).toBe(true);
+    }
+    expect(() => subtreeHash(Buffer.concat(leaves.slice(0, 3)))).toThrow(RangeError);
     const at3 = rangeAt(leaves, 3);
     expect(() => at3.appendBlock(1, tree.block({ level: 1, index: 2 }))).toThrow(RangeError);
   });

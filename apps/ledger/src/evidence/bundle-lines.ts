@@ -128,6 +128,7 @@ function sliceLine(bytes: Buffer, p: number, end: number): { entry: RawEntry; ne
       index,
       entry: bytes.toString('utf8', q, entryEnd),
       payload: bytes.toString('utf8', entryEnd + 1, payloadEnd),
+      payloadBytes: bytes.subarray(entryEnd + 1, payloadEnd),
     },
     next: next + 1,
   };

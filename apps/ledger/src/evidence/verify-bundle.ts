@@ -9,8 +9,10 @@ import {
   openNote,
   parseCheckpoint,
   parseVerifierKey,
+  subtreeHash,
   verifyConsistency,
 } from '@verity/merkle';
+import { trailingStrings } from './json-tail';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_LINES, BUNDLE_FORMAT_V1, EvidenceBundle } from './evidence-bundle';
 
 export interface Failure {
@@ -56,6 +58,8 @@ export interface RawEntry {
   index: number;
   entry: string;
   payload: string | object | undefined;
+  /** The payload's bytes when they are at hand (its UTF-8 encoding), so they need not be encoded again. */
+  payloadBytes?: Uint8Array;
 }
 
 /** The bundle without its entries: what the sequential checks start from. */
@@ -123,7 +127,7 @@ export function checkEntries(
     out.failures.push({ check, where, message });
   };
   entries.forEach((e, i) => {
-    const record = checkEntry(e.entry, e.payload, origin, e.index, fail);
+    const record = checkEntry(e, origin, fail);
     out.indices[i] = e.index;
     out.leaves.set(leafHash(e.entry), 32 * i);
     out.eventIds[i] = record?.eventId ?? null;
@@ -138,18 +142,15 @@ export function checkEntries(
 
 function foldLeaves(leaves: Uint8Array, start: number, cuts: readonly number[]): Folded {
   const end = start + leaves.length / 32;
-  const leaf = (position: number): Uint8Array => leaves.subarray(32 * (position - start), 32 * (position - start + 1));
+  const inside = [...new Set(cuts)].filter((c) => c > start && c < end).sort((a, b) => a - b);
   const segments: Folded['segments'] = [];
   let from = start;
-  const inside = [...new Set(cuts)].filter((c) => c > start && c < end).sort((a, b) => a - b);
   for (const to of [...inside, end]) {
     const blocks = blocksOf({ start: from, end: to });
     const hashes = new Uint8Array(32 * blocks.length);
     blocks.forEach((b, k) => {
-      const span = 2 ** b.level;
-      const subtree = new CompactRange();
-      for (let p = b.index * span; p < (b.index + 1) * span; p++) subtree.append(leaf(p));
-      hashes.set(subtree.root(), 32 * k);
+      const first = b.index * 2 ** b.level - start;
+      hashes.set(subtreeHash(leaves.subarray(32 * first, 32 * (first + 2 ** b.level))), 32 * k);
     });
     segments.push({ end: to, levels: blocks.map((b) => b.level), hashes });
     from = to;
@@ -405,18 +406,19 @@ function readEntry(text: string): EntryRecord {
   return record;
 }
 
+/** The payload members an entry repeats. */
+const IDENTITY = ['id', 'type', 'sessionid'];
+
 function checkEntry(
-  text: string,
-  payload: RawEntry['payload'],
+  { index, entry, payload, payloadBytes }: RawEntry,
   origin: string,
-  index: number,
   report: (c: string, w: string, m: string) => void,
 ): EntryRecord | undefined {
   // The place is only spelt out when something fails.
   const fail = (check: string, message: string): void => report(check, `index ${index}`, message);
   let record: EntryRecord;
   try {
-    record = readEntry(text);
+    record = readEntry(entry);
   } catch (err) {
     fail('entry', `unreadable entry: ${(err as Error).message}`);
     return undefined;
@@ -428,7 +430,11 @@ function checkEntry(
   try {
     if (typeof payload === 'string') {
       bytes = payload;
-      event = JSON.parse(payload) as Record<string, unknown>;
+      // Its identity from its last members, which are plain strings in an event; else parsed whole.
+      const identity = trailingStrings(payload, IDENTITY);
+      event = identity
+        ? { id: identity[0], type: identity[1], sessionid: identity[2] }
+        : (JSON.parse(payload) as Record<string, unknown>);
     } else if (typeof payload === 'object' && payload !== null) {
       bytes = canonicalize(payload) as string;
       event = payload as Record<string, unknown>;
@@ -438,9 +444,10 @@ function checkEntry(
     return record;
   }
   // crypto.hash digests a string as its UTF-8 bytes.
+  const committed = payloadBytes ?? bytes;
   if (
-    Buffer.byteLength(bytes, 'utf8') !== record.payloadSize ||
-    hash('sha256', bytes, 'hex') !== record.payloadSha256
+    Buffer.byteLength(committed, 'utf8') !== record.payloadSize ||
+    hash('sha256', committed, 'hex') !== record.payloadSha256
   ) {
     fail('payload', 'payload does not match the digest in its entry');
   }

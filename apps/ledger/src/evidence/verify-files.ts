@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { checkLines, LinesHeader, readLinesHeader, sliceLines } from './bundle-lines';
@@ -44,12 +44,28 @@ export async function verifyFiles(
   options: FileVerifyOptions,
   threads = availableParallelism(),
 ): Promise<FileResult[]> {
-  // Started with the first lines bundle: JSON bundles do not need it.
-  let pool: CheckPool | undefined;
-  const workers = (): CheckPool | undefined => (threads > 0 ? (pool ??= new CheckPool(threads)) : undefined);
+  // Started at once, so the workers are up by the time the first file is read.
+  const pool = threads > 0 ? new CheckPool(threads) : undefined;
+  // Each file is read while the one before it is checked, into one of two buffers used in turn
+  // (the workers are done with a buffer by the time it is read into again), so memory stays at
+  // two files' worth however many there are.
+  const buffers: SharedArrayBuffer[] = [];
+  const read = (i: number): Promise<Read> =>
+    readShared(files[i], buffers[i % 2]).then(
+      (bytes) => {
+        buffers[i % 2] = bytes.buffer as SharedArrayBuffer;
+        return { bytes };
+      },
+      (err: Error) => ({ error: err.message }),
+    );
   try {
     const results: FileResult[] = [];
-    for (const file of files) results.push(await verifyFile(file, options, files.length === 1, workers));
+    let next = files.length > 0 ? read(0) : undefined;
+    for (let i = 0; i < files.length; i++) {
+      const contents = (await next) as Read;
+      next = i + 1 < files.length ? read(i + 1) : undefined;
+      results.push(await verifyFile(files[i], contents, options, files.length === 1, pool));
+    }
     return results;
   } finally {
     await pool?.close();
@@ -58,9 +74,10 @@ export async function verifyFiles(
 
 async function verifyFile(
   file: string,
+  read: Read,
   options: FileVerifyOptions,
   single: boolean,
-  workers: () => CheckPool | undefined,
+  pool: CheckPool | undefined,
 ): Promise<FileResult> {
   const started = process.hrtime.bigint();
   // A kept checkpoint is the one of the bundle's origin; with exactly one bundle and one kept
@@ -69,19 +86,14 @@ async function verifyFile(
     single && options.previous.length === 1
       ? options.previous[0]
       : options.previous.find((note) => originOf(note) === origin);
-  let bytes: Buffer;
-  try {
-    bytes = readShared(file);
-  } catch (err) {
-    return { file, unreadable: (err as Error).message };
-  }
+  if ('error' in read) return { file, unreadable: read.error };
+  const { bytes } = read;
   let report: VerifyReport;
   let manifest: Partial<EvidenceBundle['manifest']>;
   const lines = readLinesHeader(bytes);
   if (lines) {
     manifest = lines.header.manifest ?? {};
     const checks = { ...options, previous: keptFor(String(manifest.origin)) };
-    const pool = workers();
     report = pool ? await pool.verify(bytes, lines, checks) : verifyLines(bytes, checks);
   } else {
     let bundle: EvidenceBundle;
@@ -115,17 +127,20 @@ export function verifyLines(bytes: Buffer, options: VerifyOptions, sliceBytes = 
   return verifier.finish();
 }
 
-/** A file's bytes in shared memory, so worker threads read slices of it without a copy. */
-function readShared(file: string): Buffer {
-  const fd = openSync(file, 'r');
+type Read = { bytes: Buffer } | { error: string };
+
+/** A file's bytes in shared memory (`spare` when it is large enough), for worker threads to read slices of without a copy. */
+async function readShared(file: string, spare?: SharedArrayBuffer): Promise<Buffer> {
+  const handle = await open(file, 'r');
   try {
-    const size = fstatSync(fd).size;
-    const bytes = Buffer.from(new SharedArrayBuffer(size));
+    const { size } = await handle.stat();
+    const bytes = Buffer.from(spare && spare.byteLength >= size ? spare : new SharedArrayBuffer(size), 0, size);
     let read = 0;
-    for (let n = 1; read < size && n > 0; read += n) n = readSync(fd, bytes, read, size - read, read);
+    for (let n = 1; read < size && n > 0; read += n)
+      ({ bytesRead: n } = await handle.read(bytes, read, size - read, read));
     return bytes.subarray(0, read);
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
 
@@ -147,7 +162,7 @@ class CheckPool {
     // A larger young generation: each slice makes much short-lived garbage (parsed payloads).
     this.workers = Array.from(
       { length: threads },
-      () => new Worker(require.resolve('./verify-worker'), { resourceLimits: { maxYoungGenerationSizeMb: 64 } }),
+      () => new Worker(require.resolve('./verify-worker'), { resourceLimits: { maxYoungGenerationSizeMb: 128 } }),
     );
   }
 
