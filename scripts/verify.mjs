@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Offline verifier for ledger evidence bundles (GET /v1/ledger/evidence?shard=<n>).
-//   npm run verify -- <bundle.json> [<bundle.json> …] --key '<name+keyid+base64>' [--previous <checkpoint note file> …]
+// Offline verifier for ledger evidence bundles (GET /v1/ledger/evidence?shard=<n>, as JSON or,
+// with &format=lines, one line per entry).
+//   npm run verify -- <bundle> [<bundle> …] --key '<name+keyid+base64>' [--previous <checkpoint note file> …]
 //   (or --key-file <file with the verifier key>; or env VERITY_LEDGER_KEY)
 // Pin the key you obtained out of band (GET /v1/ledger/public-key, once); the bundle's own keys
-// are never trusted. Several bundles (e.g. one per shard, each its own log and origin) are
-// each verified on its own, side by side on the machine's cores (worker threads); a --previous
-// checkpoint is checked against the bundle of its origin.
+// are never trusted. Several bundles (e.g. one per shard, each its own log and origin) are each
+// verified on its own, one after another; a lines bundle is checked in slices on every core
+// (worker threads). A --previous checkpoint is checked against the bundle of its origin.
 // Exit 0: every check of every bundle passed. Exit 1: each failure printed with where it is.
 // Exit 2: usage or unreadable input.
 import { readFileSync } from 'node:fs';
@@ -29,9 +30,7 @@ try {
 }
 const { values, positionals } = args;
 if (positionals.length === 0) {
-  console.error(
-    'usage: npm run verify -- <bundle.json> [<bundle.json> …] --key <verifier key> [--previous <checkpoint note>]',
-  );
+  console.error('usage: npm run verify -- <bundle> [<bundle> …] --key <verifier key> [--previous <checkpoint note>]');
   process.exit(2);
 }
 const keys = [...(values.key ?? [])];
