@@ -140,12 +140,16 @@ describe('fault injection under load', () => {
     });
   };
 
+  /** Every app answers /health/ready with 200; a timeout names the apps that did not, with their checks. */
   const waitForAllReady = () =>
     waitFor(
       async () => {
-        for (const url of Object.values(platform.url)) {
-          if (!(await fetch(`${url}/health/ready`)).ok) return false;
+        const notReady: string[] = [];
+        for (const [app, url] of Object.entries(platform.url)) {
+          const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(5_000) });
+          if (!res.ok) notReady.push(`${app} ${res.status} ${await res.text()}`);
         }
+        if (notReady.length > 0) throw new Error(notReady.join('; '));
         return true;
       },
       { timeoutMs: 120_000, intervalMs: 250, what: 'every app to be ready again' },

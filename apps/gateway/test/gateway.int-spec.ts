@@ -25,6 +25,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { allow, FakePlatform } from './fake-platform';
 
@@ -43,6 +44,26 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** A TCP proxy to `port` whose connections the test can cut, as a crashing server would. */
+async function cuttableProxy(port: number): Promise<{ port: number; cut(): void; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    cut: () => sockets.forEach((s) => s.destroy()),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** scripts/seed-demo.mjs is ESM; it runs in its own node process, as npm start runs it. */
@@ -70,6 +91,7 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
   let token: string;
   const subject = `alice-${run}`;
   const session = (name: string) => `gw-it-${run}-${name}`;
+  let proxy: Awaited<ReturnType<typeof cuttableProxy>>;
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${base}/v1/actions`, {
@@ -84,6 +106,7 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
     const home = mkdtempSync(path.join(tmpdir(), 'verity-gateway-it-'));
     const { passwordFile } = seedTarget(path.join(home, 'secrets'));
     const connections = path.join(home, 'connections.yaml');
+    proxy = await cuttableProxy(Number(new URL(testDatabaseUrl()).port || 5432));
     writeFileSync(
       connections,
       [
@@ -92,6 +115,13 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
         '    type: postgres',
         '    host: 127.0.0.1',
         `    port: ${new URL(testDatabaseUrl()).port || 5432}`,
+        `    database: ${TARGET_DB}`,
+        `    user: ${TARGET_ROLE}`,
+        `    password: { file: ${passwordFile} }`,
+        '  cut-db:',
+        '    type: postgres',
+        '    host: 127.0.0.1',
+        `    port: ${proxy.port}`,
         `    database: ${TARGET_DB}`,
         `    user: ${TARGET_ROLE}`,
         `    password: { file: ${passwordFile} }`,
@@ -127,6 +157,7 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
   afterAll(async () => {
     await platform.stop();
     await app?.close();
+    await proxy?.close();
   });
 
   it('runs an allowed read and answers with the masked result, recording every step', async () => {
@@ -445,6 +476,33 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
       stage: 'execution',
       code: 'TARGET.TIMEOUT',
     });
+  });
+
+  it('survives a target connection cut mid-statement: 502 for that action, and the next one runs', async () => {
+    // What a crash or an immediate restart of the target's server does to a connection in use.
+    const sql = `SELECT pg_sleep(1) AS cut_${run}`;
+    const watcher = new Client({ connectionString: testDatabaseUrl() });
+    await watcher.connect();
+    try {
+      const pending = post({ connection: 'cut-db', operation: 'sql.query', input: { sql }, sessionId: session('cut') });
+      const running = `SELECT 1 FROM pg_stat_activity WHERE application_name = 'verity-gateway' AND query = $1`;
+      await waitFor(async () => (await watcher.query(running, [sql])).rows.length > 0, {
+        what: 'the statement to run',
+      });
+      proxy.cut();
+      const res = await pending;
+      expect(res.status).toBe(502);
+      expect((await json(res)).error.code).toBe('TARGET.UNAVAILABLE');
+    } finally {
+      await watcher.end();
+    }
+    const next = await post({
+      connection: 'cut-db',
+      operation: 'sql.query',
+      input: { sql: 'SELECT 1 AS one' },
+      sessionId: session('after-cut'),
+    });
+    expect(next.status).toBe(200);
   });
 
   it('answers 502 when the result is too large to hand to masking, and records action.failed', async () => {

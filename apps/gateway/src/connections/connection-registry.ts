@@ -79,6 +79,14 @@ export class ConnectionRegistry implements OnApplicationShutdown {
     pool.on('error', (err: Error & { code?: string }) =>
       this.logger.warn({ connection: spec.name, code: err.code }, 'idle target connection failed'),
     );
+    // Nor one that breaks while checked out (the server crashed or restarted): its client then
+    // emits 'error', which the pool does not listen to, after failing the statement in hand.
+    // The executor answers for that statement and discards the client.
+    pool.on('connect', (client) =>
+      client.on('error', (err: Error & { code?: string }) =>
+        this.logger.warn({ connection: spec.name, code: err.code }, 'target connection failed'),
+      ),
+    );
     return pool;
   }
 
