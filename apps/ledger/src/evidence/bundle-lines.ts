@@ -11,7 +11,7 @@ import { BundleHeader, checkEntries, CheckedEntries, Failure, RawEntry } from '.
  * bytes. A reader slices the committed bytes out by those lengths without unescaping anything,
  * and can cut the file at any line end to check the pieces side by side. A line that does not
  * fit (re-indented, say) is parsed as JSON and its objects canonicalised; the hashes decide
- * either way, so a wrong length can only make a check fail.
+ * either way, so no framing, right or wrong, makes altered bytes pass.
  */
 
 const NEWLINE = 0x0a;
