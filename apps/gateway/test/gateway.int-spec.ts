@@ -106,25 +106,24 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
     const home = mkdtempSync(path.join(tmpdir(), 'verity-gateway-it-'));
     const { passwordFile } = seedTarget(path.join(home, 'secrets'));
     const connections = path.join(home, 'connections.yaml');
-    proxy = await cuttableProxy(Number(new URL(testDatabaseUrl()).port || 5432));
+    const serverPort = Number(new URL(testDatabaseUrl()).port || 5432);
+    proxy = await cuttableProxy(serverPort);
+    /** The demo target, straight or through the proxy. */
+    const target = (name: string, port: number) => [
+      `  ${name}:`,
+      '    type: postgres',
+      '    host: 127.0.0.1',
+      `    port: ${port}`,
+      `    database: ${TARGET_DB}`,
+      `    user: ${TARGET_ROLE}`,
+      `    password: { file: ${passwordFile} }`,
+    ];
     writeFileSync(
       connections,
       [
         'connections:',
-        '  test-db:',
-        '    type: postgres',
-        '    host: 127.0.0.1',
-        `    port: ${new URL(testDatabaseUrl()).port || 5432}`,
-        `    database: ${TARGET_DB}`,
-        `    user: ${TARGET_ROLE}`,
-        `    password: { file: ${passwordFile} }`,
-        '  cut-db:',
-        '    type: postgres',
-        '    host: 127.0.0.1',
-        `    port: ${proxy.port}`,
-        `    database: ${TARGET_DB}`,
-        `    user: ${TARGET_ROLE}`,
-        `    password: { file: ${passwordFile} }`,
+        ...target('test-db', serverPort),
+        ...target('cut-db', proxy.port),
         '  down-db:',
         '    type: postgres',
         '    host: 127.0.0.1',
@@ -484,7 +483,7 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
     const watcher = new Client({ connectionString: testDatabaseUrl() });
     await watcher.connect();
     try {
-      const pending = post({ connection: 'cut-db', operation: 'sql.query', input: { sql }, sessionId: session('cut') });
+      const pending = query('cut', sql, [], { connection: 'cut-db' });
       const running = `SELECT 1 FROM pg_stat_activity WHERE application_name = 'verity-gateway' AND query = $1`;
       await waitFor(async () => (await watcher.query(running, [sql])).rows.length > 0, {
         what: 'the statement to run',
@@ -496,12 +495,7 @@ describe('gateway (real Kafka + PostgreSQL)', () => {
     } finally {
       await watcher.end();
     }
-    const next = await post({
-      connection: 'cut-db',
-      operation: 'sql.query',
-      input: { sql: 'SELECT 1 AS one' },
-      sessionId: session('after-cut'),
-    });
+    const next = await query('after-cut', 'SELECT 1 AS one', [], { connection: 'cut-db' });
     expect(next.status).toBe(200);
   });
 
